@@ -1,0 +1,108 @@
+using Customer360Portal.Data;
+using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Customer360Portal.Core.Consent;
+
+public sealed class ConsentOptions
+{
+    public const string Section = "Consent";
+
+    /// <summary>
+    /// Lawful basis for analytics when a person has made no choice: LegitimateInterest allows it until they object,
+    /// Consent denies it until they grant it.
+    /// </summary>
+    public LawfulBasis AnalyticsDefaultBasis { get; set; } = LawfulBasis.LegitimateInterest;
+}
+
+public sealed record ConsentDecision(long CustomerId, bool Allowed, string Reason);
+
+/// <summary>Who may receive data for a purpose, and how many were left out for which reason.</summary>
+public sealed record ConsentFilterResult(IReadOnlyList<long> Allowed, IReadOnlyDictionary<string, int> SkippedByReason)
+{
+    public int SkippedCount => SkippedByReason.Values.Sum();
+}
+
+/// <summary>
+/// The one consent check every outbound path calls (exports, offers, activation). Without a record, marketing,
+/// personalisation and sharing are denied; analytics follows the configured lawful basis. Restricted, erased and
+/// merged-away profiles never leave.
+/// </summary>
+public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimeProvider clock, IOptions<ConsentOptions> options)
+{
+    public static class Reasons
+    {
+        public const string Granted = "consent granted";
+        public const string LegitimateInterest = "legitimate interest, no objection";
+        public const string NoRecord = "no consent on record";
+        public const string Denied = "consent denied";
+        public const string Withdrawn = "consent withdrawn";
+        public const string Expired = "consent expired";
+        public const string Restricted = "processing restricted";
+        public const string NotActive = "profile not active";
+        public const string Unknown = "unknown profile";
+    }
+
+    public async Task<ConsentDecision> CheckAsync(long customerId, ConsentPurpose purpose, CancellationToken cancellationToken = default)
+    {
+        var result = await DecideAsync([customerId], purpose, cancellationToken);
+        return result[0];
+    }
+
+    public async Task<ConsentFilterResult> FilterAsync(IReadOnlyCollection<long> customerIds, ConsentPurpose purpose, CancellationToken cancellationToken = default)
+    {
+        var decisions = await DecideAsync(customerIds, purpose, cancellationToken);
+        return new ConsentFilterResult(
+            decisions.Where(d => d.Allowed).Select(d => d.CustomerId).ToList(),
+            decisions.Where(d => !d.Allowed).GroupBy(d => d.Reason).ToDictionary(g => g.Key, g => g.Count()));
+    }
+
+    private async Task<IReadOnlyList<ConsentDecision>> DecideAsync(IReadOnlyCollection<long> customerIds, ConsentPurpose purpose, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var decisions = new List<ConsentDecision>(customerIds.Count);
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        // Chunked so SQL Server's 2,100-parameter limit and SQLite's variable limit are never hit.
+        foreach (var chunk in customerIds.Distinct().Chunk(1000))
+        {
+            var statuses = await store.Customers.AsNoTracking().Where(c => chunk.Contains(c.Id))
+                .Select(c => new { c.Id, c.Status }).ToDictionaryAsync(c => c.Id, c => c.Status, cancellationToken);
+            var states = await store.ConsentStates.AsNoTracking().Where(s => chunk.Contains(s.CustomerId) && s.Purpose == purpose)
+                .ToDictionaryAsync(s => s.CustomerId, cancellationToken);
+            foreach (var id in chunk)
+            {
+                var reason = !statuses.TryGetValue(id, out var status) ? Reasons.Unknown
+                    : status == CustomerStatus.Restricted ? Reasons.Restricted
+                    : status != CustomerStatus.Active ? Reasons.NotActive
+                    : ReasonFromState(states.GetValueOrDefault(id), purpose, now);
+                decisions.Add(new ConsentDecision(id, reason is Reasons.Granted or Reasons.LegitimateInterest, reason));
+            }
+        }
+        return decisions;
+    }
+
+    private string ReasonFromState(ConsentState? state, ConsentPurpose purpose, DateTime now) => state switch
+    {
+        null when purpose == ConsentPurpose.Analytics && options.Value.AnalyticsDefaultBasis == LawfulBasis.LegitimateInterest => Reasons.LegitimateInterest,
+        null => Reasons.NoRecord,
+        { Status: ConsentStatus.Denied } => Reasons.Denied,
+        { Status: ConsentStatus.Withdrawn } => Reasons.Withdrawn,
+        { ExpiresAt: { } expires } when expires <= now => Reasons.Expired,
+        _ => Reasons.Granted,
+    };
+}
+
+public static class ConsentSetup
+{
+    public static IHostApplicationBuilder AddConsent(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ConsentOptions>().BindConfiguration(ConsentOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<ConsentCheck>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

@@ -1,0 +1,67 @@
+using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Customer360Portal.Data.Configurations;
+
+internal sealed class DataSourceConfiguration : IEntityTypeConfiguration<DataSource>
+{
+    public void Configure(EntityTypeBuilder<DataSource> source)
+    {
+        source.Property(s => s.Key).HasMaxLength(64);
+        source.Property(s => s.DisplayName).HasMaxLength(200);
+        source.HasIndex(s => s.Key).IsUnique();
+    }
+}
+
+internal sealed class SourceRecordConfiguration : IEntityTypeConfiguration<SourceRecord>
+{
+    public void Configure(EntityTypeBuilder<SourceRecord> record)
+    {
+        record.Property(r => r.SourceKey).HasMaxLength(64);
+        record.Property(r => r.ExternalId).HasMaxLength(200);
+        record.Property(r => r.Kind).HasMaxLength(64);
+        record.Property(r => r.PayloadHash).HasMaxLength(64).IsFixedLength();
+        // Idempotent intake: the same version of the same record is stored once.
+        record.HasIndex(r => new { r.SourceKey, r.ExternalId, r.PayloadHash }).IsUnique();
+        record.HasIndex(r => r.CustomerId);
+    }
+}
+
+internal sealed class QuarantinedRecordConfiguration : IEntityTypeConfiguration<QuarantinedRecord>
+{
+    public void Configure(EntityTypeBuilder<QuarantinedRecord> record)
+    {
+        record.Property(r => r.SourceKey).HasMaxLength(64);
+        record.Property(r => r.ExternalId).HasMaxLength(200);
+        record.Property(r => r.Kind).HasMaxLength(64);
+        record.Property(r => r.Reason).HasMaxLength(1000);
+        record.HasIndex(r => new { r.SourceKey, r.ReceivedAt });
+    }
+}
+
+internal sealed class SyncCheckpointConfiguration : IEntityTypeConfiguration<SyncCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<SyncCheckpoint> checkpoint)
+    {
+        checkpoint.HasKey(c => c.SourceKey);
+        checkpoint.Property(c => c.SourceKey).HasMaxLength(64);
+        checkpoint.Property(c => c.Cursor).HasMaxLength(1000);
+    }
+}
+
+internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Interaction>
+{
+    public void Configure(EntityTypeBuilder<Interaction> interaction)
+    {
+        interaction.Property(i => i.SourceKey).HasMaxLength(64);
+        interaction.Property(i => i.Type).HasMaxLength(64);
+        interaction.Property(i => i.Summary).HasMaxLength(500);
+        interaction.Property(i => i.Currency).HasMaxLength(3);
+        interaction.Property(i => i.Reference).HasMaxLength(200);
+        interaction.HasOne<Customer>().WithMany().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // The timeline query: one customer's events, newest first.
+        interaction.HasIndex(i => new { i.CustomerId, i.OccurredAt });
+        interaction.HasIndex(i => i.Reference);
+    }
+}

@@ -1,0 +1,64 @@
+namespace Customer360Portal.Data.Model;
+
+public enum CustomerStatus { Active, Merged, Restricted, Erased }
+
+public enum LifecycleStage { Unknown, Awareness, Consideration, Purchase, Onboarding, Retention, Advocacy, AtRisk, Lapsed }
+
+/// <summary>
+/// The golden record: one person as the portal believes them to be. Every field is a projection chosen by
+/// survivorship rules from source records; <see cref="CustomerFieldLineage"/> says where each value came from.
+/// </summary>
+public class Customer
+{
+    public long Id { get; set; }
+    public CustomerStatus Status { get; set; }
+    /// <summary>Set when this profile was merged into another; lookups by the old id redirect there.</summary>
+    public long? MergedIntoId { get; set; }
+
+    public string? GivenName { get; set; }
+    public string? FamilyName { get; set; }
+    /// <summary>Lower-cased, accent-free "given family" used for name lookups.</summary>
+    public string? NormalizedName { get; set; }
+    public string? Email { get; set; }
+    /// <summary>E.164, e.g. +441632960961.</summary>
+    public string? Phone { get; set; }
+    public DateOnly? DateOfBirth { get; set; }
+    public string? AddressLine { get; set; }
+    public string? City { get; set; }
+    public string? Postcode { get; set; }
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; set; }
+
+    public LifecycleStage LifecycleStage { get; set; }
+
+    // Computed metrics (projections of the timeline), kept on the row so lists and segments stay cheap.
+    /// <summary>Lifetime value in minor units of <see cref="Currency"/>.</summary>
+    public long LifetimeValueMinor { get; set; }
+    public string? Currency { get; set; }
+    public int OrderCount { get; set; }
+    public DateTime? FirstPurchaseAt { get; set; }
+    public DateTime? LastPurchaseAt { get; set; }
+    public DateTime? LastActivityAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>Application-managed concurrency token (SQLite generates none).</summary>
+    public long Version { get; set; }
+
+    public List<Identifier> Identifiers { get; set; } = [];
+    public List<CustomerFieldLineage> Lineage { get; set; } = [];
+}
+
+/// <summary>Where one golden-record value came from and which rule chose it.</summary>
+public class CustomerFieldLineage
+{
+    public long Id { get; set; }
+    public long CustomerId { get; set; }
+    public string Field { get; set; } = "";
+    public string? Value { get; set; }
+    public string SourceKey { get; set; } = "";
+    public long? SourceRecordId { get; set; }
+    public DateTime ObservedAt { get; set; }
+    /// <summary>Survivorship rule that chose the value (e.g. "most-recent", "most-trusted-source", "rectified").</summary>
+    public string Rule { get; set; } = "";
+}

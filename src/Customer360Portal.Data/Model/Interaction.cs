@@ -1,0 +1,36 @@
+namespace Customer360Portal.Data.Model;
+
+public enum InteractionChannel { Web, App, Email, Sms, Phone, Chat, Store, Post, Agent, System }
+
+/// <summary>One event on a customer's timeline, from any source.</summary>
+public class Interaction
+{
+    public long Id { get; set; }
+    public long CustomerId { get; set; }
+    public long? SourceRecordId { get; set; }
+    public string SourceKey { get; set; } = "";
+    /// <summary>What happened, e.g. "order.placed", "ticket.opened", "email.clicked", "page.viewed", "note".</summary>
+    public string Type { get; set; } = "";
+    public InteractionChannel Channel { get; set; }
+    public LifecycleStage JourneyStage { get; set; }
+    public DateTime OccurredAt { get; set; }
+    /// <summary>One line for the timeline; free of data the viewer's role may not see.</summary>
+    public string Summary { get; set; } = "";
+    public long? AmountMinor { get; set; }
+    public string? Currency { get; set; }
+    /// <summary>Order number, ticket id, campaign id... for lookups and links.</summary>
+    public string? Reference { get; set; }
+    public string? DetailJson { get; set; }
+}
+
+/// <summary>A note an employee wrote on a profile.</summary>
+public class CustomerNote
+{
+    public long Id { get; set; }
+    public long CustomerId { get; set; }
+    public string AuthorUserId { get; set; } = "";
+    public string Text { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime? FollowUpDueAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}

@@ -1,0 +1,70 @@
+using Customer360Portal.Data.Model;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Customer360Portal.Data;
+
+/// <summary>
+/// The profile store: the one EF Core model of the product, Identity's tables included.
+/// Each provider has a subclass so that its migrations live apart (see <see cref="SqliteProfileStore"/>,
+/// <see cref="SqlServerProfileStore"/>). Add a migration for both providers after a model change:
+/// <code>
+/// dotnet ef migrations add Name --project src/Customer360Portal.Data --context SqliteProfileStore --output-dir Migrations/Sqlite
+/// dotnet ef migrations add Name --project src/Customer360Portal.Data --context SqlServerProfileStore --output-dir Migrations/SqlServer
+/// </code>
+/// </summary>
+public abstract class ProfileStore(DbContextOptions options)
+    : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerFieldLineage> FieldLineage => Set<CustomerFieldLineage>();
+    public DbSet<Identifier> Identifiers => Set<Identifier>();
+    public DbSet<DataSource> DataSources => Set<DataSource>();
+    public DbSet<SourceRecord> SourceRecords => Set<SourceRecord>();
+    public DbSet<QuarantinedRecord> Quarantine => Set<QuarantinedRecord>();
+    public DbSet<SyncCheckpoint> SyncCheckpoints => Set<SyncCheckpoint>();
+    public DbSet<Interaction> Interactions => Set<Interaction>();
+    public DbSet<CustomerNote> Notes => Set<CustomerNote>();
+    public DbSet<ConsentEvent> ConsentEvents => Set<ConsentEvent>();
+    public DbSet<ConsentState> ConsentStates => Set<ConsentState>();
+    public DbSet<CustomerTrait> Traits => Set<CustomerTrait>();
+    public DbSet<CustomerScore> Scores => Set<CustomerScore>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<MergeRecord> Merges => Set<MergeRecord>();
+    public DbSet<SuppressionEntry> Suppressions => Set<SuppressionEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        // Identity reads its schema version from IdentityOptions in the application service provider: a context built
+        // outside DI silently gets the v1 schema. Fail loudly instead (see IdentitySchema).
+        IdentitySchema.EnsureConfigured(this);
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ProfileStore).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // Enums as readable strings: the database stays understandable and survives reordering of members.
+        foreach (var enumType in typeof(ProfileStore).Assembly.GetTypes().Where(t => t.IsEnum && t.Namespace == typeof(Customer).Namespace))
+        {
+            conventions.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);
+        }
+        // Every timestamp is UTC; SQLite forgets the kind, so restore it on the way out.
+        conventions.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        conventions.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        toStore => toStore.Kind == DateTimeKind.Local ? toStore.ToUniversalTime() : toStore,
+        fromStore => DateTime.SpecifyKind(fromStore, DateTimeKind.Utc));
+}
+
+/// <summary>The embedded default: SQLite, with its own migrations in Migrations/Sqlite.</summary>
+public sealed class SqliteProfileStore(DbContextOptions<SqliteProfileStore> options) : ProfileStore(options);
+
+/// <summary>The production store: SQL Server, with its own migrations in Migrations/SqlServer.</summary>
+public sealed class SqlServerProfileStore(DbContextOptions<SqlServerProfileStore> options) : ProfileStore(options);

@@ -1,0 +1,24 @@
+using Customer360Portal.Core.Access;
+using Customer360Portal.Core.Consent;
+using Customer360Portal.Data;
+using Customer360Portal.Web.Setup;
+using Microsoft.AspNetCore.Identity;
+
+var builder = WebApplication.CreateBuilder(DemoMode.ExpandFlag(args));
+
+builder.AddProfileStore();
+builder.AddPortalIdentity().AddSignInManager();
+builder.AddConsent();
+builder.AddPortalSecurity();
+builder.AddPortalUi();
+builder.AddDemoMode();
+
+var app = builder.Build();
+
+await app.PrepareProfileStoreAsync();
+app.UsePortal();
+
+app.Run();
+
+/// <summary>Entry point type, public for WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,50 @@
+using Customer360Portal.Data.Model;
+using MudBlazor;
+
+namespace Customer360Portal.Web.Setup;
+
+/// <summary>
+/// The portal's areas: one list drives the policies, the navigation and the home page, so a role sees exactly
+/// the areas it may open.
+/// </summary>
+public sealed record PortalArea(string Title, string Href, string Icon, string? Policy, string[] Roles, string Summary);
+
+public static class Policies
+{
+    public const string Customers = nameof(Customers);
+    public const string Marketing = nameof(Marketing);
+    public const string Privacy = nameof(Privacy);
+    public const string Administration = nameof(Administration);
+}
+
+public static class PortalAreas
+{
+    private static readonly string[] AgentRoles = [PortalRoles.Agent, PortalRoles.Admin];
+    private static readonly string[] MarketerRoles = [PortalRoles.Marketer, PortalRoles.Admin];
+    private static readonly string[] PrivacyRoles = [PortalRoles.PrivacyOfficer, PortalRoles.Admin];
+    private static readonly string[] AdminRoles = [PortalRoles.Admin];
+
+    public static readonly PortalArea Customers = new("Customers", "customers", Icons.Material.Filled.People, Policies.Customers, AgentRoles,
+        "Find a customer and see one profile with their whole history.");
+    public static readonly PortalArea Segments = new("Segments", "segments", Icons.Material.Filled.FilterAlt, Policies.Marketing, MarketerRoles,
+        "Build audiences from rules and export the customers who consented.");
+    public static readonly PortalArea Insights = new("Insights", "insights", Icons.Material.Filled.Insights, Policies.Marketing, MarketerRoles,
+        "Lifecycle, revenue, churn risk and consent at a glance.");
+    public static readonly PortalArea Consent = new("Consent", "privacy/consent", Icons.Material.Filled.VerifiedUser, Policies.Privacy, PrivacyRoles,
+        "Consent per purpose and channel, with its history.");
+    public static readonly PortalArea Requests = new("Requests", "privacy/requests", Icons.Material.Filled.Gavel, Policies.Privacy, PrivacyRoles,
+        "Access, rectification, restriction and erasure requests.");
+    public static readonly PortalArea AuditLog = new("Audit log", "privacy/audit", Icons.Material.Filled.History, Policies.Privacy, PrivacyRoles,
+        "Who viewed, exported or changed what, and when.");
+    public static readonly PortalArea Users = new("Users", "admin/users", Icons.Material.Filled.ManageAccounts, Policies.Administration, AdminRoles,
+        "Create users, assign roles, lock and reset passwords.");
+    public static readonly PortalArea Sync = new("Sync", "admin/sync", Icons.Material.Filled.Sync, Policies.Administration, AdminRoles,
+        "Source systems and the background services that bring their data in.");
+    public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", Icons.Material.Filled.FactCheck, Policies.Administration, AdminRoles,
+        "Completeness, validity, duplicates and quarantine.");
+
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, DataQuality];
+
+    public static IEnumerable<PortalArea> For(System.Security.Claims.ClaimsPrincipal user) =>
+        All.Where(a => a.Roles.Any(user.IsInRole));
+}
