@@ -21,9 +21,13 @@ public sealed class ProfileStoreOptions
 
     public StoreProvider Provider { get; set; } = StoreProvider.Sqlite;
 
-    /// <summary>Folder for the embedded database, relative to the content root unless absolute.</summary>
+    /// <summary>Folder of the embedded database file; a relative path is taken from the content root.</summary>
     [Required]
-    public string DataFolder { get; set; } = "App_Data";
+    public string DataFolder { get; set; } = DefaultDataFolder;
+
+    /// <summary>The per-user application data folder, so the portal and c360 find the same store wherever they run from.</summary>
+    public static string DefaultDataFolder =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "Customer360Portal");
 
     /// <summary>
     /// Apply pending migrations at start-up. Always done for the embedded SQLite store; for SQL Server migration

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Customer360Portal.Core.Access;
+using Customer360Portal.Core.Audit;
+using Customer360Portal.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
+
+namespace Customer360Portal.Cli;
+
+public static class CliCommands
+{
+    private static readonly Option<string?> DataFolder = new("--data-folder")
+    {
+        Description = "Folder of the embedded SQLite store (default: the per-user application data folder).",
+    };
+    private static readonly Option<string?> Provider = new("--provider")
+    {
+        Description = "Sqlite (default) or SqlServer.",
+    };
+    private static readonly Option<string?> Connection = new("--connection")
+    {
+        Description = "Connection string of the profile store (required for SqlServer).",
+    };
+
+    public static IEnumerable<Command> All()
+    {
+        yield return Migrate();
+        yield return CreateAdmin();
+    }
+
+    private static Command Migrate()
+    {
+        var script = new Option<FileInfo?>("--script") { Description = "Write the idempotent SQL script to this file instead of applying it." };
+        var command = new Command("migrate", "Apply pending migrations to the profile store (the explicit production step for SQL Server).")
+        {
+            DataFolder, Provider, Connection, script,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = BuildHost(parse);
+            var migrator = host.Services.GetRequiredService<ProfileStoreMigrator>();
+            if (parse.GetValue(script) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, migrator.Script(), cancellationToken);
+                Console.WriteLine($"Wrote the migration script to {file.FullName}.");
+                return 0;
+            }
+            await migrator.MigrateAsync(cancellationToken);
+            Console.WriteLine("The profile store is up to date.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateAdmin()
+    {
+        var email = new Option<string>("--email") { Description = "Sign-in email of the new admin.", Required = true };
+        var name = new Option<string?>("--name") { Description = "Display name (default: the email)." };
+        var command = new Command("create-admin", "Create an admin account. The password is read from standard input, so it never lands in shell history.")
+        {
+            email, name, DataFolder, Provider, Connection,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = BuildHost(parse);
+            var migrator = host.Services.GetRequiredService<ProfileStoreMigrator>();
+            if (migrator.MigratesOnStartup)
+                await migrator.MigrateAsync(cancellationToken);
+
+            if (!Console.IsInputRedirected)
+                Console.Error.Write("Password: ");
+            var password = ReadPassword();
+            if (string.IsNullOrEmpty(password))
+            {
+                Console.Error.WriteLine("No password was given on standard input.");
+                return 2;
+            }
+
+            var users = host.Services.GetRequiredService<UserAdministration>();
+            await users.EnsureRolesAsync();
+            var result = await users.CreateAsync(parse.GetValue(email)!, parse.GetValue(name) ?? "", password,
+                [Data.Model.PortalRoles.Admin], AuditActor.System("c360 create-admin"));
+            if (!result.Succeeded)
+            {
+                foreach (var error in result.Errors) Console.Error.WriteLine(error);
+                return 1;
+            }
+            Console.WriteLine("Admin created. Sign in to the portal with this email and password.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? ReadPassword()
+    {
+        if (Console.IsInputRedirected)
+            return Console.In.ReadLine();
+        // Interactive: read without echo.
+        var password = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace) { if (password.Length > 0) password.Length--; continue; }
+            password.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return password.ToString();
+    }
+
+    private static IHost BuildHost(ParseResult parse)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        var overrides = new Dictionary<string, string?>();
+        if (parse.GetValue(DataFolder) is { } folder) overrides["ProfileStore:DataFolder"] = Path.GetFullPath(folder);
+        if (parse.GetValue(Provider) is { } provider) overrides["ProfileStore:Provider"] = provider;
+        if (parse.GetValue(Connection) is { } connection) overrides["ConnectionStrings:ProfileStore"] = connection;
+        builder.Configuration.AddInMemoryCollection(overrides);
+        // Keep the tool's output to what it says itself.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddProfileStore();
+        builder.AddPortalIdentity();
+        return builder.Build();
+    }
+}
