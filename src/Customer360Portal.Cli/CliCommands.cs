@@ -28,6 +28,30 @@ public static class CliCommands
     {
         yield return Migrate();
         yield return CreateAdmin();
+        yield return Health();
+    }
+
+    /// <summary>For container health checks: the runtime image has no curl or wget.</summary>
+    private static Command Health()
+    {
+        var url = new Option<string>("--url") { Description = "Health endpoint to probe.", DefaultValueFactory = _ => "http://localhost:8080/health" };
+        var command = new Command("health", "Exit 0 when the portal's health endpoint answers 200, 1 otherwise.") { url };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await http.GetAsync(parse.GetValue(url), cancellationToken);
+                Console.WriteLine($"{(int)response.StatusCode} {response.ReasonPhrase}");
+                return response.IsSuccessStatusCode ? 0 : 1;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Console.Error.WriteLine($"Unreachable: {e.GetType().Name}");
+                return 1;
+            }
+        });
+        return command;
     }
 
     private static Command Migrate()

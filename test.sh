@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit, integration, component (bunit) and end-to-end (Playwright + Chromium).
+# Installs what the tests need when it is missing: Debian's chromium and docker-compose, Node.js/npm for the
+# front-end packages, and the dotnet tools of the repository. Ends with one line: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+configuration="${CONFIGURATION:-Debug}"
+chromium="${C360_CHROMIUM:-/usr/bin/chromium}"
+
+missing=()
+[ -x "$chromium" ] || missing+=(chromium fonts-liberation)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing test prerequisites: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  # --no-install-recommends keeps docker-compose from pulling in a container engine we do not use.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+(cd wwwroot-assets && { [ -f node_modules/apexcharts/dist/apexcharts.min.js ] || npm ci --no-audit --no-fund --loglevel=error; })
+dotnet tool restore >/dev/null
+dotnet build Customer360Portal.sln -c "$configuration" -nologo -clp:ErrorsOnly
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+# Unit and integration tests first, the browser tests last: one app and one browser on a 2-core machine.
+for project in tests/*/*.Tests.csproj e2e/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "== $name"
+  dotnet test "$project" -c "$configuration" --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" || status=1
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx")"
+  total=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
+done
+[ "$passed" -gt 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

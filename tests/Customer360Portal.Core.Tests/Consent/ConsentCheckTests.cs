@@ -1,0 +1,117 @@
+using Customer360Portal.Core.Consent;
+using Customer360Portal.Data.Model;
+using Customer360Portal.Tests.Shared;
+using Microsoft.Extensions.Configuration;
+
+namespace Customer360Portal.Core.Tests.Consent;
+
+public class ConsentCheckTests
+{
+    private static readonly DateTime Now = CoreHost.Now.UtcDateTime;
+
+    private static async Task<long> AddCustomerAsync(TestProfileStore test, CustomerStatus status = CustomerStatus.Active, params ConsentState[] states)
+    {
+        await using var store = await test.Stores.CreateDbContextAsync();
+        var customer = new Customer { Status = status, CreatedAt = Now, UpdatedAt = Now };
+        store.Customers.Add(customer);
+        await store.SaveChangesAsync();
+        foreach (var state in states)
+        {
+            state.CustomerId = customer.Id;
+            store.ConsentStates.Add(state);
+        }
+        await store.SaveChangesAsync();
+        return customer.Id;
+    }
+
+    private static ConsentState State(ConsentPurpose purpose, ConsentStatus status, DateTime? expires = null) =>
+        new() { Purpose = purpose, Status = status, LawfulBasis = LawfulBasis.Consent, UpdatedAt = Now.AddDays(-10), ExpiresAt = expires };
+
+    [Theory]
+    [InlineData(ConsentPurpose.EmailMarketing)]
+    [InlineData(ConsentPurpose.SmsMarketing)]
+    [InlineData(ConsentPurpose.PhoneMarketing)]
+    [InlineData(ConsentPurpose.PostMarketing)]
+    [InlineData(ConsentPurpose.PartnerSharing)]
+    [InlineData(ConsentPurpose.SaleOrSharing)]
+    [InlineData(ConsentPurpose.Personalisation)]
+    public async Task Check_WithoutAnyRecord_DeniesMarketingAndSharing(ConsentPurpose purpose)
+    {
+        await using var test = await CoreHost.CreateAsync();
+        var id = await AddCustomerAsync(test);
+
+        var decision = await test.Get<ConsentCheck>().CheckAsync(id, purpose);
+
+        Assert.False(decision.Allowed);
+        Assert.Equal(ConsentCheck.Reasons.NoRecord, decision.Reason);
+    }
+
+    [Fact]
+    public async Task Check_AnalyticsWithoutRecord_FollowsTheConfiguredLawfulBasis()
+    {
+        await using (var test = await CoreHost.CreateAsync())
+        {
+            var id = await AddCustomerAsync(test);
+            Assert.True((await test.Get<ConsentCheck>().CheckAsync(id, ConsentPurpose.Analytics)).Allowed);
+        }
+        await using (var test = await CoreHost.CreateAsync(b => b.Configuration["Consent:AnalyticsDefaultBasis"] = "Consent"))
+        {
+            var id = await AddCustomerAsync(test);
+            var decision = await test.Get<ConsentCheck>().CheckAsync(id, ConsentPurpose.Analytics);
+            Assert.False(decision.Allowed);
+            Assert.Equal(ConsentCheck.Reasons.NoRecord, decision.Reason);
+        }
+    }
+
+    [Fact]
+    public async Task Check_GrantedConsent_Allows_UntilItExpires()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        var current = await AddCustomerAsync(test, states: State(ConsentPurpose.EmailMarketing, ConsentStatus.Granted, Now.AddDays(30)));
+        var expired = await AddCustomerAsync(test, states: State(ConsentPurpose.EmailMarketing, ConsentStatus.Granted, Now.AddDays(-1)));
+        var check = test.Get<ConsentCheck>();
+
+        Assert.True((await check.CheckAsync(current, ConsentPurpose.EmailMarketing)).Allowed);
+        Assert.Equal(ConsentCheck.Reasons.Expired, (await check.CheckAsync(expired, ConsentPurpose.EmailMarketing)).Reason);
+        // Consent for one channel says nothing about another.
+        Assert.False((await check.CheckAsync(current, ConsentPurpose.SmsMarketing)).Allowed);
+    }
+
+    [Fact]
+    public async Task Filter_MixedAudience_KeepsOnlyConsentedAndCountsTheRestByReason()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        var granted = await AddCustomerAsync(test, states: State(ConsentPurpose.EmailMarketing, ConsentStatus.Granted));
+        var withdrawn = await AddCustomerAsync(test, states: State(ConsentPurpose.EmailMarketing, ConsentStatus.Withdrawn));
+        var denied = await AddCustomerAsync(test, states: State(ConsentPurpose.EmailMarketing, ConsentStatus.Denied));
+        var restricted = await AddCustomerAsync(test, CustomerStatus.Restricted, State(ConsentPurpose.EmailMarketing, ConsentStatus.Granted));
+        var merged = await AddCustomerAsync(test, CustomerStatus.Merged, State(ConsentPurpose.EmailMarketing, ConsentStatus.Granted));
+        var silent = await AddCustomerAsync(test);
+
+        var result = await test.Get<ConsentCheck>().FilterAsync([granted, withdrawn, denied, restricted, merged, silent, 999_999], ConsentPurpose.EmailMarketing);
+
+        Assert.Equal([granted], result.Allowed);
+        Assert.Equal(6, result.SkippedCount);
+        Assert.Equal(1, result.SkippedByReason[ConsentCheck.Reasons.Withdrawn]);
+        Assert.Equal(1, result.SkippedByReason[ConsentCheck.Reasons.Denied]);
+        Assert.Equal(1, result.SkippedByReason[ConsentCheck.Reasons.Restricted]);
+        Assert.Equal(1, result.SkippedByReason[ConsentCheck.Reasons.NotActive]);
+        Assert.Equal(1, result.SkippedByReason[ConsentCheck.Reasons.NoRecord]);
+        Assert.Equal(1, result.SkippedByReason[ConsentCheck.Reasons.Unknown]);
+    }
+
+    [Fact]
+    public async Task Filter_MoreIdsThanOneQueryTakes_ChecksThemAll()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 2_500; i++) ids.Add(i + 1_000_000);
+        var granted = await AddCustomerAsync(test, states: State(ConsentPurpose.PostMarketing, ConsentStatus.Granted));
+        ids.Add(granted);
+
+        var result = await test.Get<ConsentCheck>().FilterAsync(ids, ConsentPurpose.PostMarketing);
+
+        Assert.Equal([granted], result.Allowed);
+        Assert.Equal(2_500, result.SkippedByReason[ConsentCheck.Reasons.Unknown]);
+    }
+}

@@ -1,0 +1,26 @@
+using Customer360Portal.Core.Access;
+using Customer360Portal.Core.Consent;
+using Customer360Portal.Data;
+using Customer360Portal.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Customer360Portal.Core.Tests;
+
+/// <summary>The core features on a real SQLite store, with a clock the test controls.</summary>
+public static class CoreHost
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    public static Task<TestProfileStore> CreateAsync(Action<IHostApplicationBuilder>? configure = null) =>
+        TestProfileStore.CreateAsync(builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+            builder.AddPortalIdentity();
+            builder.AddConsent();
+            configure?.Invoke(builder);
+        });
+
+    public static T Get<T>(this TestProfileStore store) where T : notnull => store.Host.Services.GetRequiredService<T>();
+}

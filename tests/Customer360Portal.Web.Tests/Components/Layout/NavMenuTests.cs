@@ -1,0 +1,61 @@
+using Bunit;
+using Customer360Portal.Data.Model;
+using Customer360Portal.Web.Components.Layout;
+
+namespace Customer360Portal.Web.Tests.Components.Layout;
+
+public class NavMenuTests : PortalTestContext
+{
+    public static TheoryData<string, string[]> NavByRole => new()
+    {
+        { PortalRoles.Agent, ["Home", "Customers", "My account"] },
+        { PortalRoles.Marketer, ["Home", "Segments", "Insights", "My account"] },
+        { PortalRoles.PrivacyOfficer, ["Home", "Consent", "Requests", "Audit log", "My account"] },
+        { PortalRoles.Admin, ["Home", "Customers", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Data quality", "My account"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NavByRole))]
+    public void NavMenu_ForEachRole_ShowsExactlyItsAreas(string role, string[] expected)
+    {
+        SignInAs($"{role.ToLowerInvariant()}@example.com", role);
+
+        var nav = Render<NavMenu>();
+
+        var links = nav.FindAll("a").Select(a => a.TextContent.Trim()).ToArray();
+        Assert.Equal(expected, links);
+    }
+
+    [Fact]
+    public void NavMenu_ForUserWithTwoRoles_ShowsBothAreasOnce()
+    {
+        SignInAs("both@example.com", PortalRoles.Agent, PortalRoles.Marketer);
+
+        var links = Render<NavMenu>().FindAll("a").Select(a => a.TextContent.Trim()).ToArray();
+
+        Assert.Equal(["Home", "Customers", "Segments", "Insights", "My account"], links);
+    }
+
+    [Fact]
+    public void NavMenu_ForSignedInUserWithoutRole_ShowsOnlyHomeAndAccount()
+    {
+        SignInAs("nobody@example.com");
+
+        var links = Render<NavMenu>().FindAll("a").Select(a => a.TextContent.Trim()).ToArray();
+
+        Assert.Equal(["Home", "My account"], links);
+    }
+
+    [Fact]
+    public void NavMenu_LinksPointToTheAreaPages()
+    {
+        SignInAs("privacy@example.com", PortalRoles.PrivacyOfficer);
+
+        var hrefs = Render<NavMenu>().FindAll("a").Select(a => a.GetAttribute("href")).ToArray();
+
+        Assert.Contains("privacy/consent", hrefs);
+        Assert.Contains("privacy/requests", hrefs);
+        Assert.Contains("privacy/audit", hrefs);
+        Assert.DoesNotContain("admin/users", hrefs);
+    }
+}

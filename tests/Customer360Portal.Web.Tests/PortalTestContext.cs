@@ -1,0 +1,56 @@
+using Bunit;
+using Bunit.TestDoubles;
+using Customer360Portal.Core.Access;
+using Customer360Portal.Core.Consent;
+using Customer360Portal.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Customer360Portal.Web.Tests;
+
+/// <summary>
+/// The one bunit base context: MudBlazor services, loose JS interop (charts and MudBlazor call JS we don't test here),
+/// an auth helper per role, and a longer wait for slow 2-core machines. Disposed asynchronously because MudBlazor's
+/// services are async-disposable only.
+/// </summary>
+public abstract class PortalTestContext : BunitContext, IAsyncLifetime
+{
+    protected static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(10);
+    private TestProfileStore? store;
+
+    protected PortalTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+    }
+
+    protected BunitAuthorizationContext SignInAs(string userName, params string[] roles)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(userName);
+        auth.SetRoles(roles);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, $"id-of-{userName}"));
+        return auth;
+    }
+
+    /// <summary>Registers the real core services on a real SQLite store for components that use them.</summary>
+    protected async Task<TestProfileStore> UseProfileStoreAsync()
+    {
+        store = await TestProfileStore.CreateAsync(builder =>
+        {
+            builder.AddPortalIdentity();
+            builder.AddConsent();
+        });
+        Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());
+        return store;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (store is not null) await store.DisposeAsync();
+    }
+}
