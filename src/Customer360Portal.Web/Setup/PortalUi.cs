@@ -13,6 +13,7 @@ public static class PortalUi
                 circuit.DetailedErrors = false;
             });
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<Components.Shared.CustomerSearchState>();
         return builder;
     }
 }
