@@ -52,6 +52,9 @@ public static class PortalSecurity
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
+        // Cookies are re-checked against the user's security stamp every minute, so locking a user or changing their
+        // roles ends their access quickly (UserAdministration renews the stamp).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.SecurePolicy = allowInsecure ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
