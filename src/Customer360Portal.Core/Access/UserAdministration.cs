@@ -96,42 +96,40 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         return AdminResult.Ok;
     }
 
-    public async Task<AdminResult> LockAsync(string userId, AuditActor actor)
+    public Task<AdminResult> LockAsync(string userId, AuditActor actor)
     {
-        if (userId == actor.UserId) return AdminResult.Fail("You cannot lock your own account.");
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        if (await users.FindByIdAsync(userId) is not { } user) return AdminResult.Fail("No such user.");
-        await users.SetLockoutEnabledAsync(user, true);
-        var locked = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
-        if (!locked.Succeeded) return AdminResult.From(locked);
-        await users.UpdateSecurityStampAsync(user);
-        await audit.WriteAsync(actor, "user.locked", "user", userId);
-        return AdminResult.Ok;
+        if (userId == actor.UserId) return Task.FromResult(AdminResult.Fail("You cannot lock your own account."));
+        return ChangeUserAsync(userId, actor, "user.locked", async (users, user) =>
+        {
+            await users.SetLockoutEnabledAsync(user, true);
+            var locked = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            // Ends open sessions at their next security-stamp check.
+            return locked.Succeeded ? await users.UpdateSecurityStampAsync(user) : locked;
+        });
     }
 
-    public async Task<AdminResult> UnlockAsync(string userId, AuditActor actor)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        if (await users.FindByIdAsync(userId) is not { } user) return AdminResult.Fail("No such user.");
-        var unlocked = await users.SetLockoutEndDateAsync(user, null);
-        if (!unlocked.Succeeded) return AdminResult.From(unlocked);
-        await users.ResetAccessFailedCountAsync(user);
-        await audit.WriteAsync(actor, "user.unlocked", "user", userId);
-        return AdminResult.Ok;
-    }
+    public Task<AdminResult> UnlockAsync(string userId, AuditActor actor) =>
+        ChangeUserAsync(userId, actor, "user.unlocked", async (users, user) =>
+        {
+            var unlocked = await users.SetLockoutEndDateAsync(user, null);
+            return unlocked.Succeeded ? await users.ResetAccessFailedCountAsync(user) : unlocked;
+        });
 
-    public async Task<AdminResult> ResetPasswordAsync(string userId, string newPassword, AuditActor actor)
+    public Task<AdminResult> ResetPasswordAsync(string userId, string newPassword, AuditActor actor) =>
+        ChangeUserAsync(userId, actor, "user.password-reset", async (users, user) =>
+            await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), newPassword));
+
+    /// <summary>Runs one change to one user in its own scope and audits it when it succeeds.</summary>
+    private async Task<AdminResult> ChangeUserAsync(string userId, AuditActor actor, string action,
+        Func<UserManager<PortalUser>, PortalUser, Task<IdentityResult>> change)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         if (await users.FindByIdAsync(userId) is not { } user) return AdminResult.Fail("No such user.");
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var reset = await users.ResetPasswordAsync(user, token, newPassword);
-        if (!reset.Succeeded) return AdminResult.From(reset);
-        await audit.WriteAsync(actor, "user.password-reset", "user", userId);
-        return AdminResult.Ok;
+        var result = await change(users, user);
+        if (result.Succeeded)
+            await audit.WriteAsync(actor, action, "user", userId);
+        return AdminResult.From(result);
     }
 
     /// <summary>Creates the four roles if missing. Runs at every start; roles are part of the product, not demo data.</summary>
