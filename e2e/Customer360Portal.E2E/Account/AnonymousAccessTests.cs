@@ -33,6 +33,7 @@ public sealed class AnonymousAccessTests(PortalFixture portal, ITestOutputHelper
 
         await page.GotoAsync(PortalPage.LoginPath, new() { WaitUntil = WaitUntilState.Load });
         await page.ExpectLoginPageAsync();
+        await page.SaveScreenshotAsync("login", Output);
 
         IResponse[] loaded;
         lock (assets) loaded = [.. assets];

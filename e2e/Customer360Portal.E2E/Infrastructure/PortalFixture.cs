@@ -39,14 +39,23 @@ public sealed class PortalFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout((float)Timeout.TotalMilliseconds);
         var chromium = ChromiumPath();
         server = await PortalServer.StartAsync([PortalAccount.LockoutTarget]);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        try
         {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 60_000,
-        });
+            playwright = await Playwright.CreateAsync();
+            browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = 60_000,
+            });
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialisation failed: do not leave the portal running.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A fresh browser context (no cookies unless a storage state is given) with the portal as base URL.</summary>
@@ -94,14 +103,16 @@ public sealed class PortalFixture : IAsyncLifetime
     {
         if (browser is not null)
             await browser.CloseAsync();
+        browser = null;
         playwright?.Dispose();
+        playwright = null;
         if (server is not null)
         {
             // Keep the portal's console output next to the screenshots: the first place to look when a test fails.
             await File.WriteAllTextAsync(Path.Combine(RepoPaths.Artifacts, "portal.log"), server.Output);
             await server.DisposeAsync();
+            server = null;
         }
-        storageStateLock.Dispose();
     }
 
     private static string ChromiumPath()

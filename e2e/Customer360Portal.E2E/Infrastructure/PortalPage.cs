@@ -80,10 +80,28 @@ public static partial class PortalPage
         await Expect(page.Heading("Account locked", level: 1)).ToBeVisibleAsync();
     }
 
+    /// <summary>True once no finite CSS transition or animation is running (infinite ones, like progress bars, never end).</summary>
+    private const string SettledScript = """
+        () => document.getAnimations().every(a =>
+            a.playState !== "running" || !Number.isFinite(a.effect?.getComputedTiming().endTime))
+        """;
+
     /// <summary>Saves a full-page screenshot into the artefacts folder and names it in the test output.</summary>
     public static async Task<string> SaveScreenshotAsync(this IPage page, string name, ITestOutputHelper output)
     {
         var path = Path.Combine(RepoPaths.Artifacts, name + ".png");
+        // Park the pointer and the focus away from the navigation and let the hover transitions of links clicked just
+        // before fade out (under a second; MudBlazor restarts them on each render): otherwise several links look selected.
+        await page.Mouse.MoveAsync(page.ViewportSize?.Width - 1 ?? 0, page.ViewportSize?.Height - 1 ?? 0);
+        await page.EvaluateAsync("() => document.activeElement?.blur()");
+        try
+        {
+            await page.WaitForFunctionAsync(SettledScript, null, new() { Timeout = 2_000, PollingInterval = 50 });
+        }
+        catch (TimeoutException)
+        {
+            // Cosmetic only: take the picture anyway.
+        }
         await page.ScreenshotAsync(new() { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         output.WriteLine($"Screenshot: {path}");
         return path;

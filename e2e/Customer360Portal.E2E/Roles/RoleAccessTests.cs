@@ -24,6 +24,11 @@ public sealed class RoleAccessTests(PortalFixture portal, ITestOutputHelper outp
         foreach (var other in account.ForbiddenAreas)
             await Expect(page.Navigation().GetByRole(AriaRole.Link, new() { Name = other.Title, Exact = true })).ToHaveCountAsync(0);
 
+        // The app bar names the user; only roles that work with customers get the customer search.
+        await Expect(page.GetByRole(AriaRole.Banner).GetByText(account.Email, new() { Exact = true })).ToBeVisibleAsync();
+        var mayOpenCustomers = account.Areas.Contains(PortalArea.Customers);
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Search customers", Exact = true })).ToHaveCountAsync(mayOpenCustomers ? 1 : 0);
+
         // The home page has one card per area.
         foreach (var area in account.Areas)
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Open {area.Title}", Exact = true })).ToBeVisibleAsync();
@@ -38,6 +43,13 @@ public sealed class RoleAccessTests(PortalFixture portal, ITestOutputHelper outp
             await Expect(page).ToHaveURLAsync(PortalPage.UrlOf(area.Path));
             await Expect(page.Heading(area.Heading, level: 4)).ToBeVisibleAsync();
             await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Access denied" })).ToHaveCountAsync(0);
+            if (area == PortalArea.AuditLog)
+            {
+                // This user's own sign-in, and the creation of the demo users, are on record.
+                var audit = page.GetByTestId("audit-table");
+                await Expect(audit.GetByRole(AriaRole.Cell, new() { Name = "user.signed-in", Exact = true }).First).ToBeVisibleAsync();
+                await Expect(audit.GetByRole(AriaRole.Cell, new() { Name = "user.created", Exact = true }).First).ToBeVisibleAsync();
+            }
             if (account.Role == "Admin")
                 await page.SaveScreenshotAsync($"page-{area.Path.Replace('/', '-')}", Output);
         }

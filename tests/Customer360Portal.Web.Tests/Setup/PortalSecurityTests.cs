@@ -86,7 +86,9 @@ public class PortalSecurityTests(PortalSecurityTests.SharedPortal portal) : ICla
         var response = await PortalFactory.SignInAsync(client, typedEmail, "not-the-password-1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Invalid sign-in attempt", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Invalid sign-in attempt", html);
+        Assert.DoesNotContain("not-the-password-1", html);
         Assert.DoesNotContain(portal.Logs.Messages, m => m.Contains(typedEmail, StringComparison.OrdinalIgnoreCase));
     }
 
