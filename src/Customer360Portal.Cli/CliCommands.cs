@@ -29,6 +29,18 @@ public static class CliCommands
         yield return Migrate();
         yield return CreateAdmin();
         yield return Health();
+        yield return Bench();
+    }
+
+    /// <summary>Benchmarks print figures as they go and end with one JSON line for tooling.</summary>
+    private static Command Bench()
+    {
+        var records = new Option<int>("--records") { Description = "How many generated records to ingest.", DefaultValueFactory = _ => 1_000_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the demo company generator.", DefaultValueFactory = _ => 42 };
+        var ingest = new Command("ingest", "Push generated mixed records through the real intake into a fresh SQLite store.") { records, seed };
+        ingest.SetAction((parse, cancellationToken) =>
+            Benchmarks.IngestBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed), Console.Out, cancellationToken));
+        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest };
     }
 
     /// <summary>For container health checks: the runtime image has no curl or wget.</summary>

@@ -25,7 +25,8 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<DataSource> DataSources => Set<DataSource>();
     public DbSet<SourceRecord> SourceRecords => Set<SourceRecord>();
     public DbSet<QuarantinedRecord> Quarantine => Set<QuarantinedRecord>();
-    public DbSet<SyncCheckpoint> SyncCheckpoints => Set<SyncCheckpoint>();
+    public DbSet<SourceApiKey> SourceApiKeys => Set<SourceApiKey>();
+    public DbSet<ProcessingMark> ProcessingMarks => Set<ProcessingMark>();
     public DbSet<Interaction> Interactions => Set<Interaction>();
     public DbSet<CustomerNote> Notes => Set<CustomerNote>();
     public DbSet<ConsentEvent> ConsentEvents => Set<ConsentEvent>();

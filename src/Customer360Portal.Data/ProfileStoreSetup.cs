@@ -111,7 +111,8 @@ public static class ProfileStoreSetup
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
-    private const string Pragmas = "PRAGMA secure_delete=ON; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    // cache_size is a ceiling (64 MB), not an allocation: bulk intake keeps its index pages in memory.
+    private const string Pragmas = "PRAGMA secure_delete=ON; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -137,7 +138,11 @@ public sealed class ProfileStoreMigrator(IDbContextFactory<ProfileStore> factory
     {
         await using var store = factory.CreateDbContext();
         if (store.Database.IsSqlite())
+        {
+            // page_size only takes effect on a new, empty file; 8 KB pages suit rows of source records.
+            await store.Database.ExecuteSqlRawAsync("PRAGMA page_size=8192;", cancellationToken);
             await store.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
         await store.Database.MigrateAsync(cancellationToken);
     }
 

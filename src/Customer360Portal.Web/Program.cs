@@ -1,5 +1,8 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
+using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Profiles;
+using Customer360Portal.Web.Api;
 using Customer360Portal.Data;
 using Customer360Portal.Web.Setup;
 using Microsoft.AspNetCore.Identity;
@@ -9,6 +12,9 @@ var builder = WebApplication.CreateBuilder(DemoMode.ExpandFlag(args));
 builder.AddProfileStore();
 builder.AddPortalIdentity().AddSignInManager();
 builder.AddConsent();
+builder.AddIntake();
+builder.AddProfiles();
+builder.AddIngestApi();
 builder.AddPortalSecurity();
 builder.AddPortalUi();
 builder.AddDemoMode();

@@ -1,5 +1,7 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
+using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +21,8 @@ public static class CoreHost
             builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
             builder.AddPortalIdentity();
             builder.AddConsent();
+            builder.AddIntake();
+            builder.AddProfiles(runInBackground: false);
             configure?.Invoke(builder);
         });
 

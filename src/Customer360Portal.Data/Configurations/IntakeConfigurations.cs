@@ -10,7 +10,23 @@ internal sealed class DataSourceConfiguration : IEntityTypeConfiguration<DataSou
     {
         source.Property(s => s.Key).HasMaxLength(64);
         source.Property(s => s.DisplayName).HasMaxLength(200);
+        source.Property(s => s.SettingsJson).HasMaxLength(4000);
+        source.Property(s => s.Cursor).HasMaxLength(1000);
+        source.Property(s => s.LastError).HasMaxLength(1000);
         source.HasIndex(s => s.Key).IsUnique();
+    }
+}
+
+internal sealed class SourceApiKeyConfiguration : IEntityTypeConfiguration<SourceApiKey>
+{
+    public void Configure(EntityTypeBuilder<SourceApiKey> key)
+    {
+        key.Property(k => k.SourceKey).HasMaxLength(64);
+        key.Property(k => k.Prefix).HasMaxLength(16);
+        key.Property(k => k.SecretHash).HasMaxLength(64).IsFixedLength();
+        key.Property(k => k.CreatedByUserId).HasMaxLength(450);
+        key.HasIndex(k => k.Prefix);
+        key.HasIndex(k => k.SourceKey);
     }
 }
 
@@ -35,18 +51,19 @@ internal sealed class QuarantinedRecordConfiguration : IEntityTypeConfiguration<
         record.Property(r => r.SourceKey).HasMaxLength(64);
         record.Property(r => r.ExternalId).HasMaxLength(200);
         record.Property(r => r.Kind).HasMaxLength(64);
-        record.Property(r => r.Reason).HasMaxLength(1000);
+        record.Property(r => r.Reason).HasMaxLength(2000);
+        record.Property(r => r.PayloadHash).HasMaxLength(64).IsFixedLength();
+        record.HasIndex(r => new { r.SourceKey, r.PayloadHash }).IsUnique();
         record.HasIndex(r => new { r.SourceKey, r.ReceivedAt });
     }
 }
 
-internal sealed class SyncCheckpointConfiguration : IEntityTypeConfiguration<SyncCheckpoint>
+internal sealed class ProcessingMarkConfiguration : IEntityTypeConfiguration<ProcessingMark>
 {
-    public void Configure(EntityTypeBuilder<SyncCheckpoint> checkpoint)
+    public void Configure(EntityTypeBuilder<ProcessingMark> mark)
     {
-        checkpoint.HasKey(c => c.SourceKey);
-        checkpoint.Property(c => c.SourceKey).HasMaxLength(64);
-        checkpoint.Property(c => c.Cursor).HasMaxLength(1000);
+        mark.HasKey(m => m.Stage);
+        mark.Property(m => m.Stage).HasMaxLength(64);
     }
 }
 

@@ -1,6 +1,7 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Data;
 using Customer360Portal.Web.Components;
+using Customer360Portal.Web.Api;
 using Customer360Portal.Web.Components.Account;
 using Microsoft.AspNetCore.Authorization;
 
@@ -40,6 +41,12 @@ public static class PortalStartup
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseSecurityHeaders();
+        // Explicit order: the rate limiter must run after routing (it reads the endpoint's policy), and once routing is
+        // explicit, authentication and authorization must be too.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         // The fallback policy demands sign-in everywhere, static assets included; the login page needs its CSS and
@@ -48,6 +55,7 @@ public static class PortalStartup
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapIngestApi();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }

@@ -11,11 +11,12 @@ public class DockerComposeTests
 {
     private static readonly string RepoRoot = FindRepoRoot();
 
-    private static string FindRepoRoot()
+    // From this source file's path, so it works wherever the build output goes (e.g. --artifacts-path).
+    private static string FindRepoRoot([System.Runtime.CompilerServices.CallerFilePath] string here = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        var dir = new DirectoryInfo(Path.GetDirectoryName(here)!);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Customer360Portal.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Customer360Portal.sln not found above the test folder.");
+        return dir?.FullName ?? throw new InvalidOperationException("Customer360Portal.sln not found above the test source folder.");
     }
 
     private static (int ExitCode, string Output) ComposeConfig(string? saPassword)

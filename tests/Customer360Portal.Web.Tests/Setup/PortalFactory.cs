@@ -13,6 +13,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("c360-web-tests-").FullName;
     public string Environment { get; init; } = "Development";
     public CapturingLoggerProvider Logs { get; } = new();
+    /// <summary>Extra settings applied before the portal builds its services.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -20,6 +22,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         // UseSetting, not ConfigureAppConfiguration: the portal reads these while it builds its services.
         builder.UseSetting("ProfileStore:DataFolder", DataFolder);
         builder.UseSetting("Demo:Enabled", "true");
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 

@@ -441,13 +441,31 @@ namespace Customer360Portal.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<long>("BackfillDone")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BackfillTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Duplicates")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("bit");
@@ -461,6 +479,43 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("LastRecordAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Quarantined")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Received")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RunRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SettingsJson")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Stored")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Suppressed")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("TrustRank")
                         .HasColumnType("int");
@@ -708,6 +763,23 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProcessingMark", b =>
+                {
+                    b.Property<string>("Stage")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("LastSourceRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Stage");
+
+                    b.ToTable("ProcessingMarks");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -725,14 +797,20 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("PayloadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
                     b.Property<string>("PayloadJson")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("datetime2");
@@ -750,9 +828,63 @@ namespace Customer360Portal.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SourceKey", "PayloadHash")
+                        .IsUnique();
+
                     b.HasIndex("SourceKey", "ReceivedAt");
 
                     b.ToTable("Quarantine");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.SourceApiKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Prefix");
+
+                    b.HasIndex("SourceKey");
+
+                    b.ToTable("SourceApiKeys");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.SourceRecord", b =>
@@ -775,6 +907,13 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("NormalizedJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("PayloadHash")
                         .IsRequired()
@@ -839,25 +978,6 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("Suppressions");
-                });
-
-            modelBuilder.Entity("Customer360Portal.Data.Model.SyncCheckpoint", b =>
-                {
-                    b.Property<string>("SourceKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<string>("Cursor")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.HasKey("SourceKey");
-
-                    b.ToTable("SyncCheckpoints");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

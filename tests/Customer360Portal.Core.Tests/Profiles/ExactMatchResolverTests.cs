@@ -1,0 +1,57 @@
+using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Profiles;
+using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using static Customer360Portal.Core.Tests.Ingestion.IntakeTestData;
+
+namespace Customer360Portal.Core.Tests.Profiles;
+
+public class ExactMatchResolverTests
+{
+    [Fact]
+    public async Task RecordsSharingAnEmail_BecomeOneProfileWithTimelineMetricsAndLineage()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        var registry = test.Get<SourceRegistry>();
+        await registry.EnsureSourceAsync("crm", "CRM", SourceKind.Crm, ConnectorStyle.Push);
+        await registry.EnsureSourceAsync("shop", "Shop", SourceKind.Shop, ConnectorStyle.Pull);
+        var pipeline = test.Get<IntakePipeline>();
+        await pipeline.IngestAsync("crm", [Contact("C-1", "jon@example.com", phone: "+44 7700 900123")]);
+        await pipeline.IngestAsync("shop", [Order("1001", "JON@example.com", "45.90"), Order("1002", "jon@example.com", "10.00", "2026-10-20T10:00:00Z"), Order("2001", "ann@example.com")]);
+
+        var projected = await test.Get<ProfileProjection>().CatchUpAsync();
+
+        Assert.Equal(4, projected);
+        await using var store = await test.Stores.CreateDbContextAsync();
+        var jon = await store.Customers.Include(c => c.Identifiers).Include(c => c.Lineage).SingleAsync(c => c.Email == "jon@example.com");
+        Assert.Equal(("Jonathan", "Smith", "+447700900123"), (jon.GivenName, jon.FamilyName, jon.Phone));
+        Assert.Equal(2, jon.OrderCount);
+        Assert.Equal(55_90, jon.LifetimeValueMinor);
+        Assert.Equal("GBP", jon.Currency);
+        Assert.Equal(LifecycleStage.Retention, jon.LifecycleStage);
+        Assert.Equal(new DateTime(2026, 10, 20, 10, 0, 0, DateTimeKind.Utc), jon.LastPurchaseAt);
+        Assert.Contains(jon.Identifiers, i => i.Type == IdentifierType.Email && i.Value == "jon@example.com");
+        Assert.Contains(jon.Identifiers, i => i.Type == IdentifierType.Phone && i.Value == "+447700900123");
+        Assert.Equal("crm", jon.Lineage.Single(l => l.Field == nameof(Customer.GivenName)).SourceKey);
+        Assert.Equal(2, await store.Interactions.CountAsync(i => i.CustomerId == jon.Id && i.Type == "order.placed"));
+        Assert.Equal(2, await store.Customers.CountAsync());
+        Assert.True(await store.SourceRecords.AllAsync(r => r.Status == SourceRecordStatus.Resolved && r.CustomerId != null));
+    }
+
+    [Fact]
+    public async Task Projection_RunTwice_ChangesNothingTheSecondTime()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        await test.Get<SourceRegistry>().EnsureSourceAsync("web", "Web", SourceKind.WebAnalytics, ConnectorStyle.Tracking);
+        await test.Get<IntakePipeline>().IngestAsync("web", [PageView("m-1", "anon-1"), PageView("m-2", "anon-1", "2026-10-07T08:00:00Z")]);
+        var projection = test.Get<ProfileProjection>();
+
+        Assert.Equal(2, await projection.CatchUpAsync());
+        Assert.Equal(0, await projection.CatchUpAsync());
+
+        await using var store = await test.Stores.CreateDbContextAsync();
+        var visitor = await store.Customers.SingleAsync();
+        Assert.Equal(2, await store.Interactions.CountAsync(i => i.CustomerId == visitor.Id));
+        Assert.Equal(LifecycleStage.Awareness, visitor.LifecycleStage);
+    }
+}
