@@ -30,6 +30,7 @@ public static class CliCommands
         yield return CreateAdmin();
         yield return Health();
         yield return Bench();
+        yield return Commands.SyncCommand.Create();
     }
 
     /// <summary>Benchmarks print figures as they go and end with one JSON line for tooling.</summary>

@@ -11,10 +11,11 @@ public sealed record PortalArea(string Title, string Path, string Heading)
     public static readonly PortalArea AuditLog = new("Audit log", "privacy/audit", "Audit log");
     public static readonly PortalArea Users = new("Users", "admin/users", "Users");
     public static readonly PortalArea Sync = new("Sync", "admin/sync", "Sync");
+    public static readonly PortalArea Quarantine = new("Quarantine", "admin/quarantine", "Quarantine");
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", "Data quality");
 
     /// <summary>In navigation order.</summary>
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
 }
 
 /// <summary>A sign-in and the areas its role opens, in navigation order.</summary>

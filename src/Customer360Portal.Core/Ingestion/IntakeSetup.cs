@@ -17,6 +17,7 @@ public static class IntakeSetup
         builder.Services.AddSingleton<IntakeWriter>();
         builder.Services.AddSingleton<IntakePipeline>();
         builder.Services.AddSingleton<SourceRegistry>();
+        builder.Services.AddSingleton<QuarantineService>();
         return builder;
     }
 }

@@ -40,10 +40,12 @@ public static class PortalAreas
         "Create users, assign roles, lock and reset passwords.");
     public static readonly PortalArea Sync = new("Sync", "admin/sync", Icons.Material.Filled.Sync, Policies.Administration, AdminRoles,
         "Source systems and the background services that bring their data in.");
+    public static readonly PortalArea Quarantine = new("Quarantine", "admin/quarantine", Icons.Material.Filled.Report, Policies.Administration, AdminRoles,
+        "Records that failed validation: fix them and replay, nothing is lost.");
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", Icons.Material.Filled.FactCheck, Policies.Administration, AdminRoles,
         "Completeness, validity, duplicates and quarantine.");
 
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
 
     public static IEnumerable<PortalArea> For(System.Security.Claims.ClaimsPrincipal user) =>
         All.Where(a => a.Roles.Any(user.IsInRole));

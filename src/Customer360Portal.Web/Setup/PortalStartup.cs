@@ -56,6 +56,7 @@ public static class PortalStartup
             .AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapIngestApi();
+        app.MapTrackingApi();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }

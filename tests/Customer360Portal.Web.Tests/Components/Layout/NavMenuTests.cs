@@ -11,7 +11,7 @@ public class NavMenuTests : PortalTestContext
         { PortalRoles.Agent, ["Home", "Customers", "My account"] },
         { PortalRoles.Marketer, ["Home", "Segments", "Insights", "My account"] },
         { PortalRoles.PrivacyOfficer, ["Home", "Consent", "Requests", "Audit log", "My account"] },
-        { PortalRoles.Admin, ["Home", "Customers", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Data quality", "My account"] },
+        { PortalRoles.Admin, ["Home", "Customers", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Data quality", "My account"] },
     };
 
     [Theory]
