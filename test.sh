@@ -20,7 +20,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-(cd wwwroot-assets && { [ -f node_modules/apexcharts/dist/apexcharts.min.js ] || npm ci --no-audit --no-fund --loglevel=error; })
+# Front-end packages (apexcharts) and the official Segment client the tracking tests drive.
+for folder in wwwroot-assets tests/tracking-client; do
+  if [ -f "$folder/package-lock.json" ] && [ ! -d "$folder/node_modules" ]; then
+    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 dotnet tool restore >/dev/null
 dotnet build Customer360Portal.sln -c "$configuration" -nologo -clp:ErrorsOnly
 

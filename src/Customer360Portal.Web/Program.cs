@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Identity;
 
 var builder = WebApplication.CreateBuilder(DemoMode.ExpandFlag(args));
 
+builder.AddDemoMode();
 builder.AddProfileStore();
 builder.AddPortalIdentity().AddSignInManager();
 builder.AddConsent();
@@ -20,7 +21,6 @@ builder.AddTrackingApi();
 builder.AddSourceSync();
 builder.AddPortalSecurity();
 builder.AddPortalUi();
-builder.AddDemoMode();
 
 var app = builder.Build();
 

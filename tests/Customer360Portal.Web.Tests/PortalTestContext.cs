@@ -2,6 +2,7 @@ using Bunit;
 using Bunit.TestDoubles;
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
+using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -40,9 +41,12 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         {
             builder.AddPortalIdentity();
             builder.AddConsent();
+            builder.AddIntake();
         });
         Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<SourceRegistry>());
+        Services.AddSingleton(TimeProvider.System);
         return store;
     }
 

@@ -40,6 +40,14 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
         var sql = IntakeSql.For(store.Database.ProviderName);
         var connection = store.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
+        if (sql == IntakeSql.Sqlite)
+        {
+            // The writer's connection keeps the idempotency index in memory (256 MB ceiling, used as needed) and
+            // checkpoints the WAL less often during bulk loads.
+            await using var tune = connection.CreateCommand();
+            tune.CommandText = "PRAGMA cache_size=-262144; PRAGMA wal_autocheckpoint=10000;";
+            await tune.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;

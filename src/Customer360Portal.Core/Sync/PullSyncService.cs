@@ -24,7 +24,7 @@ public sealed class PullSyncService(SyncSourceOptions source, IHttpClientFactory
         {
             var state = await Registry.FindAsync(Source.Key, cancellationToken);
             if (state is null || state.State == Data.Model.SyncState.Paused) return taken;
-            var url = $"{Source.BaseUrl}?limit={Source.PageSize}" + (state.Cursor is { Length: > 0 } cursor ? $"&cursor={Uri.EscapeDataString(cursor)}" : "");
+            var url = PageUrl(Source.BaseUrl!, Source.PageSize, state.Cursor);
             using var response = await client.GetAsync(url, cancellationToken);
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -34,8 +34,17 @@ public sealed class PullSyncService(SyncSourceOptions source, IHttpClientFactory
             taken += page.Records.Count;
             if (page.Total is { } total)
                 await Registry.ReportBackfillAsync(Source.Key, total, cancellationToken);
-            if (!page.HasMore || page.Records.Count == 0) return taken;
+            // A source that says "more" without moving its cursor would be asked for the same page forever.
+            if (!page.HasMore || page.Records.Count == 0 || page.NextCursor is null || page.NextCursor == state.Cursor) return taken;
         }
+    }
+
+    /// <summary>The list endpoint with <c>limit</c> and, after the first page, <c>cursor</c> (kept apart from any query the base URL has).</summary>
+    internal static string PageUrl(string baseUrl, int pageSize, string? cursor)
+    {
+        var separator = baseUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var url = $"{baseUrl}{separator}limit={pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return cursor is { Length: > 0 } ? $"{url}&cursor={Uri.EscapeDataString(cursor)}" : url;
     }
 
     internal sealed record Page(IReadOnlyList<IncomingRecord> Records, string? NextCursor, bool HasMore, long? Total);

@@ -1,4 +1,8 @@
 using Customer360Portal.Core.Access;
+using Customer360Portal.Core.DemoData;
+using Customer360Portal.Core.Sync;
+using Customer360Portal.Data;
+using Customer360Portal.Web.Demo;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -8,8 +12,23 @@ public sealed class DemoOptions
 {
     public const string Section = "Demo";
 
-    /// <summary>Creates one demo user per role. Off unless asked for: a plain start never creates demo users.</summary>
+    /// <summary>
+    /// Demo mode: one demo user per role, and five simulated source systems whose data flows through the real sync
+    /// services. Off unless asked for: a plain start never creates demo users or data.
+    /// </summary>
     public bool Enabled { get; set; }
+
+    /// <summary>People in the simulated company (0 turns the simulated source systems off, users stay).</summary>
+    public int People { get; set; } = 2_000;
+    public int Seed { get; set; } = 360;
+    /// <summary>New events per hour after the backfill, so the portal feels alive.</summary>
+    public int LiveEventsPerHour { get; set; } = 1_200;
+    /// <summary>How often the push-style demo sources send what is new.</summary>
+    public TimeSpan FeedInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Root of the file-drop folders of the demo (default: "demo-drop" in the profile store's data folder).</summary>
+    public string? DropRoot { get; set; }
+
+    public string DropFolder(string sourceKey) => Path.Combine(DropRoot ?? "demo-drop", sourceKey);
 }
 
 public static class DemoMode
@@ -18,10 +37,54 @@ public static class DemoMode
     public static string[] ExpandFlag(string[] args) =>
         args.Select(a => a == "--demo" ? "--Demo:Enabled=true" : a).ToArray();
 
+    /// <summary>Call before AddSourceSync: demo mode configures the demo's pull and file-drop sources.</summary>
     public static IHostApplicationBuilder AddDemoMode(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        var dataFolder = builder.Configuration["ProfileStore:DataFolder"] is { Length: > 0 } configured
+            ? (Path.IsPathRooted(configured) ? configured : Path.Combine(builder.Environment.ContentRootPath, configured))
+            : ProfileStoreOptions.DefaultDataFolder;
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
+            .PostConfigure(o => o.DropRoot ??= Path.Combine(dataFolder, "demo-drop"));
+        var demo = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
+        if (!demo.Enabled || demo.People <= 0) return builder;
+
+        var dropRoot = demo.DropRoot ?? Path.Combine(dataFolder, "demo-drop");
+        var index = 0;
+        var sources = new Dictionary<string, string?>();
+        foreach (var source in DemoSources.All.Where(s => s.Connector is Data.Model.ConnectorStyle.Pull or Data.Model.ConnectorStyle.FileDrop))
+        {
+            var prefix = $"{SyncOptions.Section}:Sources:{index++}:";
+            sources[prefix + "Key"] = source.Key;
+            sources[prefix + "DisplayName"] = source.DisplayName;
+            sources[prefix + "Kind"] = source.Kind.ToString();
+            sources[prefix + "Connector"] = source.Connector.ToString();
+            sources[prefix + "RecordKind"] = source.RecordKind;
+            sources[prefix + "TrustRank"] = source.TrustRank.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sources[prefix + "Interval"] = "00:00:10";
+            if (source.Connector == Data.Model.ConnectorStyle.Pull)
+                sources[prefix + "BaseUrl"] = $"http://{DemoLoopbackHandler.Host}{DemoSourceApi.BasePath}/{source.Key}";
+            else
+                sources[prefix + "Folder"] = Path.Combine(dropRoot, source.Key);
+        }
+        builder.Configuration.AddInMemoryCollection(sources);
+
+        builder.Services.AddSingleton<DemoWorld>();
+        builder.Services.AddHostedService<DemoFeeder>();
+        builder.Services.AddHttpClient(DemoFeeder.HttpClientName).AddStandardResilienceHandler();
+        builder.Services.AddTransient<DemoLoopbackHandler>();
+        builder.Services.AddHttpClient(PullSyncService.HttpClientName).AddHttpMessageHandler<DemoLoopbackHandler>();
         return builder;
+    }
+
+    /// <summary>Registers the demo's sources (so push sources exist before their first batch) and maps the simulated APIs.</summary>
+    public static async Task StartDemoSourcesAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value;
+        if (options.People <= 0) return;
+        var registry = app.Services.GetRequiredService<Core.Ingestion.SourceRegistry>();
+        foreach (var source in DemoSources.All)
+            await registry.EnsureSourceAsync(source.Key, source.DisplayName, source.Kind, source.Connector, trustRank: source.TrustRank);
+        app.MapDemoSourceApi();
     }
 
     public static bool IsDemo(this IHost app) =>

@@ -24,6 +24,7 @@ public static class PortalStartup
         if (app.IsDemo())
         {
             await DemoUsers.EnsureAsync(users);
+            await app.StartDemoSourcesAsync();
             app.PrintDemoBanner();
         }
         else if (!await users.AnyAdminAsync())

@@ -22,6 +22,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         // UseSetting, not ConfigureAppConfiguration: the portal reads these while it builds its services.
         builder.UseSetting("ProfileStore:DataFolder", DataFolder);
         builder.UseSetting("Demo:Enabled", "true");
+        // Demo users, but no simulated source systems: tests add the data they need.
+        builder.UseSetting("Demo:People", "0");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
