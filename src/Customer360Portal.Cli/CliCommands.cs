@@ -11,19 +11,6 @@ namespace Customer360Portal.Cli;
 
 public static class CliCommands
 {
-    private static readonly Option<string?> DataFolder = new("--data-folder")
-    {
-        Description = "Folder of the embedded SQLite store (default: the per-user application data folder).",
-    };
-    private static readonly Option<string?> Provider = new("--provider")
-    {
-        Description = "Sqlite (default) or SqlServer.",
-    };
-    private static readonly Option<string?> Connection = new("--connection")
-    {
-        Description = "Connection string of the profile store (required for SqlServer).",
-    };
-
     public static IEnumerable<Command> All()
     {
         yield return Migrate();
@@ -70,10 +57,8 @@ public static class CliCommands
     private static Command Migrate()
     {
         var script = new Option<FileInfo?>("--script") { Description = "Write the idempotent SQL script to this file instead of applying it." };
-        var command = new Command("migrate", "Apply pending migrations to the profile store (the explicit production step for SQL Server).")
-        {
-            DataFolder, Provider, Connection, script,
-        };
+        var command = new Command("migrate", "Apply pending migrations to the profile store (the explicit production step for SQL Server).") { script };
+        Commands.StoreOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = BuildHost(parse);
@@ -97,8 +82,9 @@ public static class CliCommands
         var name = new Option<string?>("--name") { Description = "Display name (default: the email)." };
         var command = new Command("create-admin", "Create an admin account. The password is read from standard input, so it never lands in shell history.")
         {
-            email, name, DataFolder, Provider, Connection,
+            email, name,
         };
+        Commands.StoreOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = BuildHost(parse);
@@ -150,13 +136,9 @@ public static class CliCommands
     private static IHost BuildHost(ParseResult parse)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        var overrides = new Dictionary<string, string?>();
-        if (parse.GetValue(DataFolder) is { } folder) overrides["ProfileStore:DataFolder"] = Path.GetFullPath(folder);
-        if (parse.GetValue(Provider) is { } provider) overrides["ProfileStore:Provider"] = provider;
-        if (parse.GetValue(Connection) is { } connection) overrides["ConnectionStrings:ProfileStore"] = connection;
-        builder.Configuration.AddInMemoryCollection(overrides);
-        // Keep the tool's output to what it says itself.
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(Commands.StoreOptions.Overrides(parse));
+        // Keep the tool's output to what it says itself (a filter: appsettings' log levels would override a minimum level).
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         builder.AddProfileStore();
         builder.AddPortalIdentity();
         return builder.Build();

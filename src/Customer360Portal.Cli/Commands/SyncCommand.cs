@@ -22,15 +22,6 @@ namespace Customer360Portal.Cli.Commands;
 /// </summary>
 public static class SyncCommand
 {
-    private static readonly Option<string?> DataFolder = new("--data-folder")
-    {
-        Description = "Folder of the embedded SQLite store (default: the per-user application data folder).",
-    };
-    private static readonly Option<string?> Provider = new("--provider") { Description = "Sqlite (default) or SqlServer." };
-    private static readonly Option<string?> Connection = new("--connection")
-    {
-        Description = "Connection string of the profile store (required for SqlServer).",
-    };
     private static readonly Option<FileInfo?> Config = new("--config")
     {
         Description = "A JSON settings file (e.g. with Sync:Sources), read after appsettings.json and environment variables.",
@@ -48,16 +39,17 @@ public static class SyncCommand
     {
         var command = new Command("sync", "Run the configured sync services (Sync:Sources) as their own process.")
         {
-            DataFolder, Provider, Connection, Config, Once, NoProjection,
+            Config, Once, NoProjection,
         };
+        StoreOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(Settings.From(parse), Console.Out, Console.Error, cancellationToken));
         return command;
     }
 
     public sealed record Settings(string? DataFolder, string? Provider, string? Connection, string? ConfigFile, bool Once, bool NoProjection)
     {
-        public static Settings From(ParseResult parse) => new(parse.GetValue(SyncCommand.DataFolder), parse.GetValue(SyncCommand.Provider),
-            parse.GetValue(SyncCommand.Connection), parse.GetValue(SyncCommand.Config)?.FullName, parse.GetValue(SyncCommand.Once),
+        public static Settings From(ParseResult parse) => new(parse.GetValue(StoreOptions.DataFolder), parse.GetValue(StoreOptions.Provider),
+            parse.GetValue(StoreOptions.Connection), parse.GetValue(SyncCommand.Config)?.FullName, parse.GetValue(SyncCommand.Once),
             parse.GetValue(SyncCommand.NoProjection));
     }
 
@@ -149,14 +141,9 @@ public static class SyncCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (settings.ConfigFile is { } file) builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
-        var overrides = new Dictionary<string, string?>
-        {
-            // This process is where the sync services run, whatever the shared settings tell the portal.
-            [$"{SyncOptions.Section}:{nameof(SyncOptions.RunInProcess)}"] = "true",
-        };
-        if (settings.DataFolder is { } folder) overrides["ProfileStore:DataFolder"] = Path.GetFullPath(folder);
-        if (settings.Provider is { } provider) overrides["ProfileStore:Provider"] = provider;
-        if (settings.Connection is { } connection) overrides["ConnectionStrings:ProfileStore"] = connection;
+        var overrides = StoreOptions.Overrides(settings.DataFolder, settings.Provider, settings.Connection);
+        // This process is where the sync services run, whatever the shared settings tell the portal.
+        overrides[$"{SyncOptions.Section}:{nameof(SyncOptions.RunInProcess)}"] = "true";
         builder.Configuration.AddInMemoryCollection(overrides);
         // A pass logs what it took and why it failed; per-request HTTP logging would drown that.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
