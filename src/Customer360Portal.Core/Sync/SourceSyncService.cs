@@ -124,6 +124,7 @@ public abstract class SourceSyncService(SyncSourceOptions source, SourceRegistry
         Polly.CircuitBreaker.BrokenCircuitException => "The source failed repeatedly; calls are paused for a short while (circuit open).",
         System.Text.Json.JsonException => "The source sent a page that is not valid JSON.",
         UnauthorizedAccessException => "The drop folder cannot be read or written.",
+        DropFileRejectedException => e.Message, // names the file and the problem, never a value
         IOException => "A file in the drop folder could not be read or moved.",
         _ => $"Unexpected failure ({e.GetType().Name}).",
     };

@@ -20,6 +20,7 @@ public sealed class DemoOptions
 
     /// <summary>People in the simulated company (0 turns the simulated source systems off, users stay).</summary>
     public int People { get; set; } = 2_000;
+    public const int MaxPeople = 100_000;
     public int Seed { get; set; } = 360;
     /// <summary>New events per hour after the backfill, so the portal feels alive.</summary>
     public int LiveEventsPerHour { get; set; } = 1_200;
@@ -44,7 +45,10 @@ public static class DemoMode
             ? (Path.IsPathRooted(configured) ? configured : Path.Combine(builder.Environment.ContentRootPath, configured))
             : ProfileStoreOptions.DefaultDataFolder;
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
-            .PostConfigure(o => o.DropRoot ??= Path.Combine(dataFolder, "demo-drop"));
+            .PostConfigure(o => o.DropRoot ??= Path.Combine(dataFolder, "demo-drop"))
+            // The simulated source systems keep their records in memory; larger companies are for `c360 bench`.
+            .Validate(o => o.People is >= 0 and <= DemoOptions.MaxPeople, $"Demo:People must be between 0 and {DemoOptions.MaxPeople}.")
+            .ValidateOnStart();
         var demo = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new();
         if (!demo.Enabled || demo.People <= 0) return builder;
 

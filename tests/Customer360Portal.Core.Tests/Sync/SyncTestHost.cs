@@ -20,7 +20,9 @@ public static class SyncTestHost
     /// Use the real clock instead of the test's: the HTTP resilience pipeline takes its clock from DI, and its retry
     /// delays never end on a clock nobody advances.
     /// </param>
-    public static async Task<(TestProfileStore Test, TService Service)> CreateAsync<TService>(Dictionary<string, string?> source, bool systemClock = false)
+    /// <param name="configure">More services, registered after the others (a replacement clock, say).</param>
+    public static async Task<(TestProfileStore Test, TService Service)> CreateAsync<TService>(Dictionary<string, string?> source, bool systemClock = false,
+        Action<IHostApplicationBuilder>? configure = null)
         where TService : SourceSyncService
     {
         var settings = new Dictionary<string, string?>
@@ -35,6 +37,7 @@ public static class SyncTestHost
         {
             builder.Configuration.AddInMemoryCollection(settings);
             if (systemClock) builder.Services.AddSingleton(TimeProvider.System);
+            configure?.Invoke(builder);
             builder.AddSourceSync();
         });
         var service = test.Host.Services.GetServices<IHostedService>().OfType<TService>().Single();
