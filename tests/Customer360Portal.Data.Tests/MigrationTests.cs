@@ -47,7 +47,7 @@ public class MigrationTests
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}: {e.Message}")));
         Assert.Contains("CREATE TABLE [Customers]", script);
         Assert.Contains("CREATE TABLE [AspNetUserPasskeys]", script); // Identity schema v3
-        Assert.Contains("CREATE UNIQUE INDEX [IX_SourceRecords_SourceKey_ExternalId_PayloadHash]", script);
+        Assert.Contains("CREATE UNIQUE INDEX [IX_SourceRecords_SourceKey_ExternalId_VersionKey]", script);
     }
 
     [Fact]

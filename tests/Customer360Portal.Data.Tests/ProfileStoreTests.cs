@@ -61,7 +61,7 @@ public class ProfileStoreTests
     {
         await using var test = await TestProfileStore.CreateAsync();
         await using var store = await test.Stores.CreateDbContextAsync();
-        SourceRecord Record(string hash) => new() { SourceKey = "crm", ExternalId = "C-1", Kind = "contact", PayloadJson = "{}", PayloadHash = hash, ReceivedAt = DateTime.UtcNow };
+        SourceRecord Record(string hash) => new() { SourceKey = "crm", ExternalId = "C-1", Kind = "contact", PayloadJson = "{}", PayloadHash = hash, VersionKey = hash[..16], ReceivedAt = DateTime.UtcNow };
 
         store.SourceRecords.Add(Record(new string('a', 64)));
         store.SourceRecords.Add(Record(new string('b', 64))); // a changed record is a new version

@@ -119,7 +119,8 @@ public sealed class UnknownSourceException(string sourceKey) : Exception($"No da
 }
 
 /// <summary>
-/// The hot statements of intake per provider. SQLite uses INSERT OR IGNORE against the idempotency index; SQL Server
+/// The hot statements of intake per provider. The version key (the first 16 hex digits of the payload hash) is derived
+/// in SQL so every caller passes the full hash. SQLite uses INSERT OR IGNORE against the idempotency index; SQL Server
 /// an insert guarded by NOT EXISTS under a key-range lock (tests parse these with ScriptDom, as no SQL Server runs here).
 /// </summary>
 public sealed record IntakeSql(string InsertSourceRecord, string InsertQuarantine, string UpdateSourceCounters)
@@ -135,8 +136,8 @@ public sealed record IntakeSql(string InsertSourceRecord, string InsertQuarantin
 
     public static readonly IntakeSql Sqlite = new(
         """
-        INSERT OR IGNORE INTO SourceRecords (SourceKey, ExternalId, Kind, PayloadJson, NormalizedJson, PayloadHash, OccurredAt, ReceivedAt, Status)
-        VALUES (@key, @externalId, @kind, @payload, @normalized, @hash, @occurredAt, @receivedAt, 'Pending')
+        INSERT OR IGNORE INTO SourceRecords (SourceKey, ExternalId, Kind, PayloadJson, NormalizedJson, PayloadHash, VersionKey, OccurredAt, ReceivedAt, Status)
+        VALUES (@key, @externalId, @kind, @payload, @normalized, @hash, substr(@hash, 1, 16), @occurredAt, @receivedAt, 'Pending')
         """,
         """
         INSERT OR IGNORE INTO Quarantine (SourceKey, ExternalId, Kind, PayloadJson, PayloadHash, Reason, ReceivedAt)
@@ -146,10 +147,10 @@ public sealed record IntakeSql(string InsertSourceRecord, string InsertQuarantin
 
     public static readonly IntakeSql SqlServer = new(
         """
-        INSERT INTO SourceRecords (SourceKey, ExternalId, Kind, PayloadJson, NormalizedJson, PayloadHash, OccurredAt, ReceivedAt, Status)
-        SELECT @key, @externalId, @kind, @payload, @normalized, @hash, @occurredAt, @receivedAt, N'Pending'
+        INSERT INTO SourceRecords (SourceKey, ExternalId, Kind, PayloadJson, NormalizedJson, PayloadHash, VersionKey, OccurredAt, ReceivedAt, Status)
+        SELECT @key, @externalId, @kind, @payload, @normalized, @hash, LEFT(@hash, 16), @occurredAt, @receivedAt, N'Pending'
         WHERE NOT EXISTS (SELECT 1 FROM SourceRecords WITH (UPDLOCK, HOLDLOCK)
-                          WHERE SourceKey = @key AND ExternalId = @externalId AND PayloadHash = @hash)
+                          WHERE SourceKey = @key AND ExternalId = @externalId AND VersionKey = LEFT(@hash, 16))
         """,
         """
         INSERT INTO Quarantine (SourceKey, ExternalId, Kind, PayloadJson, PayloadHash, Reason, ReceivedAt)

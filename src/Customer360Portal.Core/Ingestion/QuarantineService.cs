@@ -415,7 +415,7 @@ public sealed class QuarantineService(IDbContextFactory<ProfileStore> stores, In
                 for (var i = 0; i < values.Length; i++) insert.Parameters[i].Value = values[i];
                 var stored = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
                 var recordId = await store.SourceRecords
-                    .Where(r => r.SourceKey == row.SourceKey && r.ExternalId == item.ExternalId && r.PayloadHash == item.PayloadHash)
+                    .Where(r => r.SourceKey == row.SourceKey && r.ExternalId == item.ExternalId && r.VersionKey == item.PayloadHash.Substring(0, 16))
                     .Select(r => r.Id).SingleAsync(cancellationToken);
                 await store.Quarantine.Where(q => q.Id == row.Id)
                     .ExecuteUpdateAsync(u => u.SetProperty(q => q.ReplayedAsSourceRecordId, recordId), cancellationToken);

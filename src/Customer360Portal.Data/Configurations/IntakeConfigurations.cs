@@ -38,8 +38,9 @@ internal sealed class SourceRecordConfiguration : IEntityTypeConfiguration<Sourc
         record.Property(r => r.ExternalId).HasMaxLength(200);
         record.Property(r => r.Kind).HasMaxLength(64);
         record.Property(r => r.PayloadHash).HasMaxLength(64).IsFixedLength();
+        record.Property(r => r.VersionKey).HasMaxLength(16).IsFixedLength();
         // Idempotent intake: the same version of the same record is stored once.
-        record.HasIndex(r => new { r.SourceKey, r.ExternalId, r.PayloadHash }).IsUnique();
+        record.HasIndex(r => new { r.SourceKey, r.ExternalId, r.VersionKey }).IsUnique();
         record.HasIndex(r => r.CustomerId);
     }
 }

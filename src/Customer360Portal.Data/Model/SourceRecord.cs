@@ -97,8 +97,14 @@ public class SourceRecord
     public string NormalizedJson { get; set; } = "";
     /// <summary>When it happened at the source (UTC).</summary>
     public DateTime OccurredAt { get; set; }
-    /// <summary>SHA-256 of the payload bytes as received, hex; with source and external id it makes intake idempotent.</summary>
+    /// <summary>SHA-256 of the payload bytes as received, hex.</summary>
     public string PayloadHash { get; set; } = "";
+    /// <summary>
+    /// The first 16 hex digits of <see cref="PayloadHash"/>: with source and external id it makes intake idempotent. A
+    /// short key keeps the unique index small (SQLite maintains it on every insert); 64 bits are ample among the
+    /// versions of one record.
+    /// </summary>
+    public string VersionKey { get; set; } = "";
     public DateTime ReceivedAt { get; set; }
     public SourceRecordStatus Status { get; set; }
     public long? CustomerId { get; set; }

@@ -938,11 +938,17 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("VersionKey")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nchar(16)")
+                        .IsFixedLength();
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("SourceKey", "ExternalId", "PayloadHash")
+                    b.HasIndex("SourceKey", "ExternalId", "VersionKey")
                         .IsUnique();
 
                     b.ToTable("SourceRecords");

@@ -904,11 +904,17 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VersionKey")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("SourceKey", "ExternalId", "PayloadHash")
+                    b.HasIndex("SourceKey", "ExternalId", "VersionKey")
                         .IsUnique();
 
                     b.ToTable("SourceRecords");
