@@ -15,6 +15,9 @@ public sealed record IntakeItem(
     IReadOnlyList<string> Reasons)
 {
     public bool Accepted => NormalizedJson is not null;
+
+    /// <summary>The idempotency key's version part, as the insert statements derive it in SQL (first 16 hex digits).</summary>
+    public string VersionKey => PayloadHash[..16];
 }
 
 public enum IntakeStatus { Stored, Duplicate, Quarantined, QuarantinedDuplicate }
@@ -51,8 +54,7 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var insertRecord = Command(connection, transaction, sql.InsertSourceRecord,
-            "key", "externalId", "kind", "payload", "normalized", "hash", "occurredAt", "receivedAt");
+        await using var insertRecord = RecordInsert(connection, transaction, sql);
         await using var insertQuarantine = Command(connection, transaction, sql.InsertQuarantine,
             "key", "externalId", "kind", "payload", "hash", "reason", "receivedAt");
 
@@ -63,7 +65,7 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
             var item = items[i];
             if (item.Accepted)
             {
-                Set(insertRecord, sourceKey, item.ExternalId!, item.Kind, item.PayloadJson, item.NormalizedJson!, item.PayloadHash, item.OccurredAt!.Value, now);
+                BindRecord(insertRecord, sourceKey, item, now);
                 // Synchronous on purpose: SQLite has no async I/O, and a Task per row costs more than the insert.
                 statuses[i] = insertRecord.ExecuteNonQuery() == 1 ? IntakeStatus.Stored : IntakeStatus.Duplicate;
                 if (newest is null || item.OccurredAt > newest) newest = item.OccurredAt;
@@ -89,6 +91,13 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
         await transaction.CommitAsync(cancellationToken);
         return outcome;
     }
+
+    /// <summary>The prepared source-record insert; quarantine replays use it too, so both write rows the same way.</summary>
+    internal static DbCommand RecordInsert(DbConnection connection, DbTransaction transaction, IntakeSql sql) =>
+        Command(connection, transaction, sql.InsertSourceRecord, "key", "externalId", "kind", "payload", "normalized", "hash", "occurredAt", "receivedAt");
+
+    internal static void BindRecord(DbCommand insert, string sourceKey, IntakeItem item, DateTime receivedAt) =>
+        Set(insert, sourceKey, item.ExternalId!, item.Kind, item.PayloadJson, item.NormalizedJson!, item.PayloadHash, item.OccurredAt!.Value, receivedAt);
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string text, params string[] parameters)
     {

@@ -385,15 +385,7 @@ public sealed class QuarantineService(IDbContextFactory<ProfileStore> stores, In
         var results = new List<ReplayResult>(prepared.Count);
         var counters = new Dictionary<string, (int Stored, int Duplicates, DateTime? Newest)>(StringComparer.Ordinal);
 
-        await using var insert = store.Database.GetDbConnection().CreateCommand();
-        insert.Transaction = transaction.GetDbTransaction();
-        insert.CommandText = sql.InsertSourceRecord;
-        foreach (var name in (string[])["key", "externalId", "kind", "payload", "normalized", "hash", "occurredAt", "receivedAt"])
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            insert.Parameters.Add(parameter);
-        }
+        await using var insert = IntakeWriter.RecordInsert(store.Database.GetDbConnection(), transaction.GetDbTransaction(), sql);
 
         foreach (var (attempt, item) in prepared)
         {
@@ -411,11 +403,10 @@ public sealed class QuarantineService(IDbContextFactory<ProfileStore> stores, In
                     continue;
                 }
 
-                object[] values = [row.SourceKey, item.ExternalId!, item.Kind, item.PayloadJson, item.NormalizedJson!, item.PayloadHash, item.OccurredAt!.Value, row.ReceivedAt];
-                for (var i = 0; i < values.Length; i++) insert.Parameters[i].Value = values[i];
+                IntakeWriter.BindRecord(insert, row.SourceKey, item, row.ReceivedAt);
                 var stored = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
                 var recordId = await store.SourceRecords
-                    .Where(r => r.SourceKey == row.SourceKey && r.ExternalId == item.ExternalId && r.VersionKey == item.PayloadHash.Substring(0, 16))
+                    .Where(r => r.SourceKey == row.SourceKey && r.ExternalId == item.ExternalId && r.VersionKey == item.VersionKey)
                     .Select(r => r.Id).SingleAsync(cancellationToken);
                 await store.Quarantine.Where(q => q.Id == row.Id)
                     .ExecuteUpdateAsync(u => u.SetProperty(q => q.ReplayedAsSourceRecordId, recordId), cancellationToken);

@@ -92,27 +92,27 @@ public static class IngestApi
         var limits = options.Value;
         var keySource = await sources.VerifyAsync(PresentedKey(request), ApiKeyKind.Ingest, cancellationToken);
         if (keySource is null || keySource != source)
-            return Problem(StatusCodes.Status401Unauthorized, "Missing, unknown or revoked API key for this source.");
+            return ApiRequests.Problem(StatusCodes.Status401Unauthorized, "Missing, unknown or revoked API key for this source.");
 
-        var body = await ReadBodyAsync(request, limits.MaxRequestBytes, cancellationToken);
+        var body = await ApiRequests.ReadBodyAsync(request, limits.MaxRequestBytes, cancellationToken);
         if (body is null)
-            return Problem(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limits.MaxRequestBytes} bytes; send smaller batches.");
+            return ApiRequests.Problem(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limits.MaxRequestBytes} bytes; send smaller batches.");
 
         List<(string Kind, byte[] Data)> records;
         try
         {
             records = ParseEnvelope(body, limits.MaxRecordsPerBatch, out var envelopeError);
             if (envelopeError is not null)
-                return Problem(envelopeError.Value.Status, envelopeError.Value.Message);
+                return ApiRequests.Problem(envelopeError.Value.Status, envelopeError.Value.Message);
         }
         catch (JsonException e)
         {
             // The parser's message names a line and byte position, never the content.
-            return Problem(StatusCodes.Status400BadRequest, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}).");
+            return ApiRequests.Problem(StatusCodes.Status400BadRequest, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}).");
         }
         catch (DecoderFallbackException)
         {
-            return Problem(StatusCodes.Status400BadRequest, "The body is not valid UTF-8.");
+            return ApiRequests.Problem(StatusCodes.Status400BadRequest, "The body is not valid UTF-8.");
         }
 
         var receivedAt = clock.GetUtcNow().UtcDateTime;
@@ -157,19 +157,4 @@ public static class IngestApi
         return records;
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
 }

@@ -150,10 +150,10 @@ public static class TrackingApi
         }
 
         var limit = type is null ? limits.MaxBatchBytes : limits.MaxMessageBytes;
-        var body = await ReadBodyAsync(request, limit, cancellationToken);
+        var body = await ApiRequests.ReadBodyAsync(request, limit, cancellationToken);
         if (body is null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, type is null
+            return ApiRequests.Problem(StatusCodes.Status413PayloadTooLarge, type is null
                 ? $"The batch is larger than {Kilobytes(limit)}; send smaller batches."
                 : $"The message is larger than {Kilobytes(limit)}.");
         }
@@ -167,9 +167,9 @@ public static class TrackingApi
         catch (JsonException e)
         {
             // The parser's message names a line and byte position, never the content.
-            return Problem(StatusCodes.Status400BadRequest, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}).");
+            return ApiRequests.Problem(StatusCodes.Status400BadRequest, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}).");
         }
-        if (parsed.Error is { } error) return Problem(error.Status, error.Message);
+        if (parsed.Error is { } error) return ApiRequests.Problem(error.Status, error.Message);
 
         if (source is null)
         {
@@ -229,33 +229,11 @@ public static class TrackingApi
         return colon < 0 ? credentials : credentials[..colon];
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit) return null;
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk, clearArray: true);
-        }
-        return buffer.ToArray();
-    }
-
     private static string Kilobytes(int bytes) => $"{bytes / 1024} KB";
 
     private static ProblemHttpResult Unauthorized() =>
-        Problem(StatusCodes.Status401Unauthorized, "Missing, unknown or revoked write key: send the source's write key as the HTTP Basic user name.");
+        ApiRequests.Problem(StatusCodes.Status401Unauthorized, "Missing, unknown or revoked write key: send the source's write key as the HTTP Basic user name.");
 
-    private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
 }
 
 /// <summary>
