@@ -36,6 +36,10 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<MergeRecord> Merges => Set<MergeRecord>();
     public DbSet<SuppressionEntry> Suppressions => Set<SuppressionEntry>();
+    public DbSet<MatchReview> MatchReviews => Set<MatchReview>();
+    public DbSet<ProfileMatchKey> MatchKeys => Set<ProfileMatchKey>();
+    public DbSet<MatchModelVersion> MatchModels => Set<MatchModelVersion>();
+    public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

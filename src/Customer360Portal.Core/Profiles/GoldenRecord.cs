@@ -1,28 +1,76 @@
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Data.Model;
 
 namespace Customer360Portal.Core.Profiles;
 
+/// <summary>The survivorship settings a batch applies: rules per field and how much each source is trusted.</summary>
+public sealed record Survivorship(Func<string, SurvivorshipRule> RuleFor, IReadOnlyDictionary<string, int> TrustRanks)
+{
+    public static readonly Survivorship NewestWins = new(_ => SurvivorshipRule.MostRecent, new Dictionary<string, int>());
+}
+
 /// <summary>
-/// Survivorship for the golden record: for each field the newest non-empty value wins, and the lineage row says which
-/// source record gave it. (Identity resolution refines this with source trust and rectifications.)
+/// Survivorship for the golden record: per field a configurable rule (most recent, most trusted source, most
+/// complete, most frequent) picks the value, and the lineage row says which source record gave it, by which rule,
+/// observed when. A rectified value (set by a person, with a reason) is kept until a person changes it.
 /// </summary>
 public static class GoldenRecord
 {
-    public const string NewestValueRule = "newest-value";
+    public const string RectifiedRule = "rectified";
+    public static readonly string[] Fields =
+    [
+        nameof(Customer.GivenName), nameof(Customer.FamilyName), nameof(Customer.Email), nameof(Customer.Phone),
+        nameof(Customer.DateOfBirth), nameof(Customer.AddressLine), nameof(Customer.City), nameof(Customer.Postcode), nameof(Customer.Country),
+    ];
 
-    public static void Apply(Customer customer, NormalisedRecord record, string sourceKey, long sourceRecordId)
+    public static string RuleName(SurvivorshipRule rule) => rule switch
     {
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.GivenName), record.GivenName, v => customer.GivenName = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.FamilyName), record.FamilyName, v => customer.FamilyName = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.Email), record.Email, v => customer.Email = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.Phone), record.Phone, v => customer.Phone = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.DateOfBirth), record.DateOfBirth?.ToString("yyyy-MM-dd"),
-            v => customer.DateOfBirth = DateOnly.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.AddressLine), record.AddressLine, v => customer.AddressLine = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.City), record.City, v => customer.City = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.Postcode), record.Postcode, v => customer.Postcode = v);
-        Set(customer, record, sourceKey, sourceRecordId, nameof(Customer.Country), record.Country, v => customer.Country = v);
+        SurvivorshipRule.SourcePriority => "source-priority",
+        SurvivorshipRule.MostComplete => "most-complete",
+        SurvivorshipRule.MostFrequent => "most-frequent",
+        _ => "most-recent",
+    };
+
+    public static void Apply(Customer customer, NormalisedRecord record, string sourceKey, long sourceRecordId, Survivorship? rules = null)
+    {
+        rules ??= Survivorship.NewestWins;
+        foreach (var field in Fields)
+            Offer(customer, field, ValueOf(record, field), sourceKey, sourceRecordId, record.OccurredAt, rules);
+        customer.NormalizedName = NormalizeName(customer.GivenName, customer.FamilyName);
+    }
+
+    /// <summary>
+    /// Recomputes the golden record from all of a profile's records (after a merge or unmerge, or for the
+    /// most-frequent rule, which needs every value); rectified values stay.
+    /// </summary>
+    public static void Rebuild(Customer customer, IReadOnlyList<(long Id, string SourceKey, NormalisedRecord Record)> records, Survivorship rules)
+    {
+        foreach (var field in Fields)
+        {
+            var lineage = customer.Lineage.FirstOrDefault(l => l.Field == field);
+            if (lineage?.Rule == RectifiedRule) continue;
+            if (lineage is not null) customer.Lineage.Remove(lineage);
+            Assign(customer, field, null);
+        }
+        foreach (var (id, sourceKey, record) in records.OrderBy(r => r.Record.OccurredAt).ThenBy(r => r.Id))
+            foreach (var field in Fields)
+                if (rules.RuleFor(field) != SurvivorshipRule.MostFrequent)
+                    Offer(customer, field, ValueOf(record, field), sourceKey, id, record.OccurredAt, rules);
+        foreach (var field in Fields.Where(f => rules.RuleFor(f) == SurvivorshipRule.MostFrequent))
+        {
+            if (customer.Lineage.Any(l => l.Field == field && l.Rule == RectifiedRule)) continue;
+            // Most records agreeing; among equals the newest; lineage points at the newest record with that value.
+            var winner = records.Select(r => (r.Id, r.SourceKey, r.Record.OccurredAt, Value: ValueOf(r.Record, field)))
+                .Where(v => !string.IsNullOrEmpty(v.Value))
+                .GroupBy(v => v.Value!)
+                .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(v => v.OccurredAt))
+                .Select(g => g.OrderByDescending(v => v.OccurredAt).ThenByDescending(v => v.Id).First())
+                .FirstOrDefault();
+            if (winner.Value is null) continue;
+            Assign(customer, field, winner.Value);
+            customer.Lineage.Add(NewLineage(field, winner.Value, winner.SourceKey, winner.Id, winner.OccurredAt, RuleName(SurvivorshipRule.MostFrequent)));
+        }
         customer.NormalizedName = NormalizeName(customer.GivenName, customer.FamilyName);
     }
 
@@ -39,23 +87,66 @@ public static class GoldenRecord
         return kept.ToString().Normalize(System.Text.NormalizationForm.FormC);
     }
 
-    private static void Set(Customer customer, NormalisedRecord record, string sourceKey, long sourceRecordId, string field, string? value, Action<string> assign)
+    private static string? ValueOf(NormalisedRecord record, string field) => field switch
+    {
+        nameof(Customer.GivenName) => record.GivenName,
+        nameof(Customer.FamilyName) => record.FamilyName,
+        nameof(Customer.Email) => record.Email,
+        nameof(Customer.Phone) => record.Phone,
+        nameof(Customer.DateOfBirth) => record.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        nameof(Customer.AddressLine) => record.AddressLine,
+        nameof(Customer.City) => record.City,
+        nameof(Customer.Postcode) => record.Postcode,
+        nameof(Customer.Country) => record.Country,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    private static void Assign(Customer customer, string field, string? value)
+    {
+        switch (field)
+        {
+            case nameof(Customer.GivenName): customer.GivenName = value; break;
+            case nameof(Customer.FamilyName): customer.FamilyName = value; break;
+            case nameof(Customer.Email): customer.Email = value; break;
+            case nameof(Customer.Phone): customer.Phone = value; break;
+            case nameof(Customer.DateOfBirth):
+                customer.DateOfBirth = value is null ? null : DateOnly.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case nameof(Customer.AddressLine): customer.AddressLine = value; break;
+            case nameof(Customer.City): customer.City = value; break;
+            case nameof(Customer.Postcode): customer.Postcode = value; break;
+            case nameof(Customer.Country): customer.Country = value; break;
+        }
+    }
+
+    private static void Offer(Customer customer, string field, string? value, string sourceKey, long sourceRecordId, DateTime observedAt, Survivorship rules)
     {
         if (string.IsNullOrEmpty(value)) return;
+        var rule = rules.RuleFor(field);
         var lineage = customer.Lineage.FirstOrDefault(l => l.Field == field);
-        if (lineage is not null && lineage.ObservedAt > record.OccurredAt) return;
-        assign(value);
-        if (lineage is null)
+        if (lineage is not null)
         {
-            lineage = new CustomerFieldLineage { Field = field };
-            customer.Lineage.Add(lineage);
+            if (lineage.Rule == RectifiedRule) return;
+            var newer = observedAt >= lineage.ObservedAt;
+            var wins = rule switch
+            {
+                SurvivorshipRule.SourcePriority =>
+                    rules.TrustRanks.GetValueOrDefault(sourceKey) is var rank && rules.TrustRanks.GetValueOrDefault(lineage.SourceKey) is var held
+                    && (rank > held || (rank == held && newer)),
+                SurvivorshipRule.MostComplete => value.Length > (lineage.Value?.Length ?? 0) || (value.Length == (lineage.Value?.Length ?? 0) && newer),
+                _ => newer, // most-frequent is settled by Rebuild; between rebuilds the newest value stands in
+            };
+            if (!wins) return;
+            customer.Lineage.Remove(lineage);
         }
-        lineage.Value = value.Length <= 400 ? value : value[..400];
-        lineage.SourceKey = sourceKey;
-        lineage.SourceRecordId = sourceRecordId;
-        lineage.ObservedAt = record.OccurredAt;
-        lineage.Rule = NewestValueRule;
+        Assign(customer, field, value);
+        customer.Lineage.Add(NewLineage(field, value, sourceKey, sourceRecordId, observedAt, RuleName(rule == SurvivorshipRule.MostFrequent ? SurvivorshipRule.MostRecent : rule)));
     }
+
+    private static CustomerFieldLineage NewLineage(string field, string value, string sourceKey, long sourceRecordId, DateTime observedAt, string rule) => new()
+    {
+        Field = field, Value = value.Length <= 400 ? value : value[..400], SourceKey = sourceKey,
+        SourceRecordId = sourceRecordId, ObservedAt = observedAt, Rule = rule,
+    };
 }
 
 /// <summary>Where an interaction sits on the customer journey.</summary>

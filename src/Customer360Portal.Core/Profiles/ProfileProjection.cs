@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
@@ -90,7 +91,7 @@ public sealed class ProfileChangeNotifier
 }
 
 /// <summary>The background loop: one pass per tick, a failure is logged and the next tick tries again.</summary>
-public sealed class ProfileProjectionService(ProfileProjection projection, IOptions<ProjectionOptions> options,
+public sealed class ProfileProjectionService(ProfileProjection projection, MatchModelProvider models, IOptions<ProjectionOptions> options,
     ILogger<ProfileProjectionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -101,6 +102,9 @@ public sealed class ProfileProjectionService(ProfileProjection projection, IOpti
             try
             {
                 await projection.CatchUpAsync(stoppingToken);
+                // Once the store has enough people, the match model is learnt from them (EM) instead of the bootstrap one.
+                if (await models.TrainIfDueAsync(stoppingToken))
+                    logger.LogInformation("Trained a new match model from the profile store.");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -117,7 +121,7 @@ public static class ProfilesSetup
     {
         builder.Services.AddOptions<ProjectionOptions>().BindConfiguration(ProjectionOptions.Section);
         builder.Services.AddSingleton<ProfileChangeNotifier>();
-        builder.Services.AddSingleton<IRecordResolver, ExactMatchResolver>();
+        builder.AddIdentityResolution();
         builder.Services.AddSingleton<ProfileProjection>();
         if (runInBackground)
             builder.Services.AddHostedService<ProfileProjectionService>();

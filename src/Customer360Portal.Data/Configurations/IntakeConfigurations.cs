@@ -42,6 +42,7 @@ internal sealed class SourceRecordConfiguration : IEntityTypeConfiguration<Sourc
         // Idempotent intake: the same version of the same record is stored once.
         record.HasIndex(r => new { r.SourceKey, r.ExternalId, r.VersionKey }).IsUnique();
         record.HasIndex(r => r.CustomerId);
+        record.HasIndex(r => r.OriginCustomerId);
     }
 }
 

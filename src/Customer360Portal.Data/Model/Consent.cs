@@ -34,6 +34,9 @@ public class ConsentEvent
     public DateTime EffectiveAt { get; set; }
     public DateTime RecordedAt { get; set; }
     public DateTime? ExpiresAt { get; set; }
+    public long? SourceRecordId { get; set; }
+    /// <summary>The profile this row was written for: merges move it, unmerge sends it back there.</summary>
+    public long? OriginCustomerId { get; set; }
 }
 
 /// <summary>Current consent per person and purpose: a projection of the ledger, rebuilt from it when needed.</summary>

@@ -14,6 +14,8 @@ public class Customer
     public CustomerStatus Status { get; set; }
     /// <summary>Set when this profile was merged into another; lookups by the old id redirect there.</summary>
     public long? MergedIntoId { get; set; }
+    /// <summary>Known only by cookie or device ids (a web visitor who has not identified yet).</summary>
+    public bool Anonymous { get; set; }
 
     public string? GivenName { get; set; }
     public string? FamilyName { get; set; }

@@ -25,4 +25,6 @@ public class CustomerScore
     public string? Label { get; set; }
     public string? ReasonsJson { get; set; }
     public DateTime ScoredAt { get; set; }
+    /// <summary>The profile this row was written for: merges move it, unmerge sends it back there.</summary>
+    public long? OriginCustomerId { get; set; }
 }

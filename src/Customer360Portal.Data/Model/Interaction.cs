@@ -33,4 +33,6 @@ public class CustomerNote
     public DateTime CreatedAt { get; set; }
     public DateTime? FollowUpDueAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+    /// <summary>The profile this row was written for: merges move it, unmerge sends it back there.</summary>
+    public long? OriginCustomerId { get; set; }
 }

@@ -108,6 +108,8 @@ public class SourceRecord
     public DateTime ReceivedAt { get; set; }
     public SourceRecordStatus Status { get; set; }
     public long? CustomerId { get; set; }
+    /// <summary>The profile the record was first resolved to: unmerge sends it back there.</summary>
+    public long? OriginCustomerId { get; set; }
 }
 
 /// <summary>A record that failed validation: kept whole with its reason so it can be fixed and replayed.</summary>

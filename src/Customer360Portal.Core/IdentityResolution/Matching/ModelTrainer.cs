@@ -38,6 +38,35 @@ public static class ModelTrainer
         [0.97, 0.03],                   // Country
     ];
 
+    /// <summary>Typical u per field and level: only for a store too small to train on yet (replaced by the first training).</summary>
+    public static readonly double[][] TypicalU =
+    [
+        [0.01, 0.002, 0.005, 0.03, 0.953],
+        [0.002, 0.002, 0.01, 0.986],
+        [0.00005, 0.001, 0.01, 0.98895],
+        [0.02, 0.1, 0.88],
+        [0.001, 0.001, 0.02, 0.978],
+        [0.002, 0.002, 0.996],
+        [0.02, 0.005, 0.975],
+        [0.002, 0.02, 0.978],
+        [0.2, 0.8],
+        [0.000001, 0.00001, 0.0002, 0.999789],
+        [0.000001, 0.0001, 0.999899],
+        [0.000001, 0.0001, 0.999899],
+        [0.5, 0.5],
+        [0.4, 0.6],
+    ];
+
+    /// <summary>The model a new, nearly empty store starts with, until there are enough records to train one.</summary>
+    public static MatchModel Bootstrap() => new()
+    {
+        M = TypicalM.Select(l => l.ToArray()).ToArray(),
+        U = TypicalU.Select(l => l.ToArray()).ToArray(),
+        PriorMatchProbability = 1e-5,
+        Frequencies = Comparisons.FrequencyWeighted.Select(_ => new Dictionary<string, double>()).ToArray(),
+        MinimumFrequency = 1e-5,
+    };
+
     public static MatchModel Train(IReadOnlyList<PreparedPerson> people, Options? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new Options();

@@ -71,6 +71,54 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.ToTable("AuditLog");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.BackgroundJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("RequestedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "CreatedAt");
+
+                    b.ToTable("Jobs");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.ConsentEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -97,6 +145,9 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -117,6 +168,9 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<long?>("SourceRecordId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -176,6 +230,9 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.Property<string>("AddressLine")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("bit");
 
                     b.Property<string>("City")
                         .HasMaxLength(100)
@@ -339,6 +396,9 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.Property<DateTime?>("FollowUpDueAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -375,6 +435,9 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ReasonsJson")
                         .HasColumnType("nvarchar(max)");
@@ -641,6 +704,95 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.ToTable("Interactions");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.MatchModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("ModelJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("TrainedOnRecords")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Active");
+
+                    b.ToTable("MatchModels");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.MatchReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DecidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("EvidenceJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("LeftCustomerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("RightCustomerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SourceRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("float");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RightCustomerId");
+
+                    b.HasIndex("LeftCustomerId", "RightCustomerId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("MatchReviews");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.MergeRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -780,6 +932,21 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.ToTable("ProcessingMarks");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProfileMatchKey", b =>
+                {
+                    b.Property<long>("KeyHash")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KeyHash", "CustomerId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("MatchKeys");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -915,6 +1082,9 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PayloadHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -947,6 +1117,8 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("OriginCustomerId");
 
                     b.HasIndex("SourceKey", "ExternalId", "VersionKey")
                         .IsUnique();

@@ -64,6 +64,52 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.ToTable("AuditLog");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.BackgroundJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "CreatedAt");
+
+                    b.ToTable("Jobs");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.ConsentEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -88,6 +134,9 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -108,6 +157,9 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceRecordId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -165,6 +217,9 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.Property<string>("AddressLine")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("City")
                         .HasMaxLength(100)
@@ -324,6 +379,9 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FollowUpDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -358,6 +416,9 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ReasonsJson")
                         .HasColumnType("TEXT");
@@ -616,6 +677,91 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.ToTable("Interactions");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.MatchModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrainedOnRecords")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Active");
+
+                    b.ToTable("MatchModels");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.MatchReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EvidenceJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeftCustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RightCustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SourceRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RightCustomerId");
+
+                    b.HasIndex("LeftCustomerId", "RightCustomerId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("MatchReviews");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.MergeRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -752,6 +898,21 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.ToTable("ProcessingMarks");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProfileMatchKey", b =>
+                {
+                    b.Property<long>("KeyHash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyHash", "CustomerId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("MatchKeys");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -881,6 +1042,9 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OriginCustomerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PayloadHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -913,6 +1077,8 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("OriginCustomerId");
 
                     b.HasIndex("SourceKey", "ExternalId", "VersionKey")
                         .IsUnique();

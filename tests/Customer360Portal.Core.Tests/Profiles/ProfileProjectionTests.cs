@@ -6,7 +6,7 @@ using static Customer360Portal.Core.Tests.Ingestion.IntakeTestData;
 
 namespace Customer360Portal.Core.Tests.Profiles;
 
-public class ExactMatchResolverTests
+public class ProfileProjectionTests
 {
     [Fact]
     public async Task RecordsSharingAnEmail_BecomeOneProfileWithTimelineMetricsAndLineage()

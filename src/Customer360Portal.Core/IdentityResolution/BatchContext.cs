@@ -1,0 +1,186 @@
+using Customer360Portal.Core.IdentityResolution.Matching;
+using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Profiles;
+using Customer360Portal.Data;
+using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace Customer360Portal.Core.IdentityResolution;
+
+/// <summary>
+/// What one resolution batch knows: identifier owners, loaded profiles with what they hold, blocking keys and the
+/// reviews to raise, so that records later in the batch see what earlier ones did without asking the store again.
+/// </summary>
+public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime now, Survivorship survivorship)
+{
+    public ProfileStore Store { get; } = store;
+    public MatchModel Model { get; } = model;
+    public DateTime Now { get; } = now;
+    public Survivorship Survivorship { get; } = survivorship;
+    public HashSet<long> Touched { get; } = [];
+    public List<(Customer Left, Customer Right, PairScore Score, string Reason, long? SourceRecordId)> PendingReviews { get; } = [];
+
+    private readonly Dictionary<IdentityKey, List<long>> owners = [];
+    private readonly Dictionary<long, Customer> customers = [];
+    private readonly Dictionary<long, HashSet<IdentityKey>> held = [];
+    private readonly Dictionary<long, HashSet<long>> keysHeld = [];
+    private readonly Dictionary<long, Dictionary<string, CustomerTrait>> traits = [];
+    private readonly Dictionary<long, List<long>> batchKeys = [];
+
+    public async Task LoadOwnersAsync(List<IdentityKey> keys, CancellationToken cancellationToken)
+    {
+        foreach (var group in keys.GroupBy(k => k.Type))
+            foreach (var chunk in group.Select(k => k.Value).Chunk(500))
+            {
+                var type = group.Key;
+                var rows = await Store.Identifiers.AsNoTracking().Where(i => i.Type == type && chunk.Contains(i.Value))
+                    .OrderBy(i => i.CustomerId).Select(i => new { i.Value, i.CustomerId }).ToListAsync(cancellationToken);
+                foreach (var row in rows) Own(new IdentityKey(type, row.Value), row.CustomerId);
+            }
+    }
+
+    public IReadOnlyList<long> OwnersOf(IdentityKey key) => owners.TryGetValue(key, out var list) ? list : [];
+
+    private void Own(IdentityKey key, long customerId)
+    {
+        if (!owners.TryGetValue(key, out var list)) owners[key] = list = [];
+        if (!list.Contains(customerId)) list.Add(customerId);
+    }
+
+    public async Task<Customer?> CustomerAsync(long id, CancellationToken cancellationToken)
+    {
+        if (customers.TryGetValue(id, out var customer)) return customer;
+        customer = await Store.Customers.Include(c => c.Lineage).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (customer is not null) customers[id] = customer;
+        return customer;
+    }
+
+    public Customer Create(bool anonymous)
+    {
+        var customer = new Customer
+        {
+            Status = CustomerStatus.Active, CreatedAt = Now, UpdatedAt = Now, LifecycleStage = LifecycleStage.Unknown, Anonymous = anonymous,
+        };
+        Store.Customers.Add(customer);
+        return customer;
+    }
+
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await Store.SaveChangesAsync(cancellationToken);
+        foreach (var entry in Store.ChangeTracker.Entries<Customer>())
+            customers.TryAdd(entry.Entity.Id, entry.Entity);
+    }
+
+    public async Task<HashSet<IdentityKey>> HeldAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        if (held.TryGetValue(customer.Id, out var set)) return set;
+        set = customer.Id == 0 ? [] : (await Store.Identifiers.AsNoTracking().Where(i => i.CustomerId == customer.Id)
+            .Select(i => new { i.Type, i.Value }).ToListAsync(cancellationToken)).Select(i => new IdentityKey(i.Type, i.Value)).ToHashSet();
+        // Identifiers added earlier in this batch are not saved yet.
+        set.UnionWith(owners.Where(o => o.Value.Contains(customer.Id)).Select(o => o.Key));
+        held[customer.Id] = set;
+        return set;
+    }
+
+    public void AddIdentifier(Customer customer, IdentityKey key, string sourceKey, long sourceRecordId, DateTime seenAt)
+    {
+        if (held.TryGetValue(customer.Id, out var set) && !set.Add(key)) return;
+        if (OwnersOf(key).Contains(customer.Id)) return;
+        Own(key, customer.Id);
+        Store.Identifiers.Add(new Identifier
+        {
+            CustomerId = customer.Id, Type = key.Type, Value = key.Value, SourceKey = sourceKey, SourceRecordId = sourceRecordId,
+            FirstSeenAt = seenAt, LastSeenAt = seenAt,
+        });
+    }
+
+    /// <summary>Would adding these identifiers give the profile more values of a type than the limits allow?</summary>
+    public async Task<bool> BreaksLimitsAsync(Customer customer, IReadOnlyList<IdentityKey> identifiers, ResolutionOptions settings, CancellationToken cancellationToken)
+    {
+        if (customer.Id == 0 || !identifiers.Any(i => settings.Limits.ContainsKey(i.Type))) return false;
+        var has = await HeldAsync(customer, cancellationToken);
+        foreach (var (type, limit) in settings.Limits)
+        {
+            var fresh = identifiers.Where(i => i.Type == type && !has.Contains(i)).Distinct().Count();
+            if (fresh > 0 && has.Count(i => i.Type == type) + fresh > limit) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Profiles sharing blocking keys with a record, those sharing most keys first.</summary>
+    public async Task<List<Customer>> CandidatesAsync(List<ulong> keys, int max, CancellationToken cancellationToken)
+    {
+        var signed = keys.Select(k => unchecked((long)k)).ToList();
+        var hits = await Store.MatchKeys.AsNoTracking().Where(k => signed.Contains(k.KeyHash)).Select(k => k.CustomerId).ToListAsync(cancellationToken);
+        foreach (var key in signed)
+            if (batchKeys.TryGetValue(key, out var fresh)) hits.AddRange(fresh);
+        var result = new List<Customer>();
+        foreach (var id in hits.GroupBy(h => h).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(max).Select(g => g.Key))
+            if (await CustomerAsync(id, cancellationToken) is { } candidate) result.Add(candidate);
+        return result;
+    }
+
+    public async Task<string?> AccountIdAsync(Customer customer, CancellationToken cancellationToken) =>
+        (await HeldAsync(customer, cancellationToken)).Where(i => i.Type == IdentifierType.AccountId).Select(i => i.Value).Order().FirstOrDefault();
+
+    public void AddMatchKeys(Customer customer, List<ulong> keys)
+    {
+        if (!keysHeld.TryGetValue(customer.Id, out var set))
+        {
+            set = Store.MatchKeys.AsNoTracking().Where(k => k.CustomerId == customer.Id).Select(k => k.KeyHash).ToHashSet();
+            keysHeld[customer.Id] = set;
+        }
+        foreach (var key in keys.Select(k => unchecked((long)k)))
+        {
+            if (!set.Add(key)) continue;
+            Store.MatchKeys.Add(new ProfileMatchKey { KeyHash = key, CustomerId = customer.Id });
+            if (!batchKeys.TryGetValue(key, out var list)) batchKeys[key] = list = [];
+            list.Add(customer.Id);
+        }
+    }
+
+    public async Task UpsertTraitsAsync(Customer customer, NormalisedRecord record, string sourceKey, CancellationToken cancellationToken)
+    {
+        if (record.Traits.Count == 0) return;
+        if (!traits.TryGetValue(customer.Id, out var existing))
+        {
+            existing = await Store.Traits.Where(t => t.CustomerId == customer.Id).ToDictionaryAsync(t => t.Key, cancellationToken);
+            traits[customer.Id] = existing;
+        }
+        foreach (var (key, value) in record.Traits)
+        {
+            if (!existing.TryGetValue(key, out var trait))
+            {
+                trait = new CustomerTrait { CustomerId = customer.Id, Key = key };
+                Store.Traits.Add(trait);
+                existing[key] = trait;
+            }
+            trait.Value = value;
+            trait.SourceKey = sourceKey;
+            trait.UpdatedAt = Now;
+        }
+    }
+
+    /// <summary>After a merge: everything cached about the merged profile now belongs to the survivor.</summary>
+    public void Redirect(long mergedId, long survivorId)
+    {
+        foreach (var list in owners.Values)
+        {
+            var at = list.IndexOf(mergedId);
+            if (at < 0) continue;
+            if (list.Contains(survivorId)) list.RemoveAt(at);
+            else list[at] = survivorId;
+        }
+        foreach (var list in batchKeys.Values)
+            for (var k = 0; k < list.Count; k++)
+                if (list[k] == mergedId) list[k] = survivorId;
+        held.Remove(mergedId);
+        held.Remove(survivorId);
+        keysHeld.Remove(mergedId);
+        keysHeld.Remove(survivorId);
+        traits.Remove(mergedId);
+        traits.Remove(survivorId);
+        Touched.Remove(mergedId);
+    }
+}

@@ -1,0 +1,21 @@
+using Customer360Portal.Core.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Customer360Portal.Core.IdentityResolution;
+
+public static class IdentityResolutionSetup
+{
+    /// <summary>Identity resolution is the projection's resolver; <see cref="ProfilesSetup.AddProfiles"/> calls this.</summary>
+    public static IHostApplicationBuilder AddIdentityResolution(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ResolutionOptions>().BindConfiguration(ResolutionOptions.Section)
+            .Validate(o => o.MergeProbability > o.ReviewProbability && o.ReviewProbability > 0 && o.MergeProbability < 1,
+                "Resolution: need 0 < ReviewProbability < MergeProbability < 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<MatchModelProvider>();
+        builder.Services.AddSingleton<ProfileMerger>();
+        builder.Services.AddSingleton<IRecordResolver, IdentityResolver>();
+        return builder;
+    }
+}

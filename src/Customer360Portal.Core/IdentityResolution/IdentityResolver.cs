@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Customer360Portal.Core.IdentityResolution.Matching;
+using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Profiles;
+using Customer360Portal.Data;
+using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Customer360Portal.Core.IdentityResolution;
+
+/// <summary>
+/// Resolves each arriving record to a profile, incrementally:
+/// <list type="number">
+/// <item>Deterministic: the owner of the record's strongest identifier (account id, loyalty number, email, phone,
+/// device, cookie; junk values ignored). When its identifiers point at several profiles they are merged, unless a
+/// guard objects: different account ids (shared device or household), names that clearly disagree, a limit per
+/// identifier type, or a person rejected that pair before; then a review is raised (not for a shared cookie, which
+/// is normal).</item>
+/// <item>Probabilistic, for a record that describes a person but shares no identifier: its blocking keys find
+/// candidate profiles, the trained Fellegi-Sunter model scores them, and the best one is auto-merged, reviewed or
+/// left distinct by the two thresholds.</item>
+/// <item>Otherwise a new profile (anonymous when only a cookie or device id is known).</item>
+/// </list>
+/// Then it projects the record: identifiers, golden record by survivorship with lineage, timeline, metrics, traits
+/// and blocking keys.
+/// </summary>
+public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider models, IOptions<ResolutionOptions> options, TimeProvider clock) : IRecordResolver
+{
+    private readonly JunkIdentifiers junk = new(options.Value.Blocklist);
+
+    public async Task ResolveAsync(ProfileStore store, IReadOnlyList<PendingRecord> batch, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var context = new BatchContext(store, await models.CurrentAsync(store, cancellationToken), clock.GetUtcNow().UtcDateTime,
+            await merger.SurvivorshipAsync(store, cancellationToken));
+        await context.LoadOwnersAsync(batch.SelectMany(p => IdentifiersOf(p.Record)).Distinct().ToList(), cancellationToken);
+
+        foreach (var pending in batch)
+        {
+            var customer = await ResolveOneAsync(context, pending, settings, cancellationToken);
+            await ProjectAsync(context, customer, pending, cancellationToken);
+        }
+        foreach (var (left, right, score, reason, sourceRecordId) in context.PendingReviews)
+            await merger.RaiseReviewAsync(context, left, right, score, reason, sourceRecordId, cancellationToken);
+        await store.SaveChangesAsync(cancellationToken);
+        if (GoldenRecord.Fields.Any(f => settings.RuleFor(f) == SurvivorshipRule.MostFrequent))
+            foreach (var id in context.Touched)
+                await merger.RebuildGoldenRecordAsync(store, id, context.Survivorship, cancellationToken);
+    }
+
+    private async Task<Customer> ResolveOneAsync(BatchContext context, PendingRecord pending, ResolutionOptions settings, CancellationToken cancellationToken)
+    {
+        var record = pending.Record;
+        var identifiers = IdentifiersOf(record);
+        var owners = new List<Customer>();
+        var linkedBy = new Dictionary<Customer, List<IdentifierType>>();
+        foreach (var identifier in identifiers)
+            foreach (var ownerId in context.OwnersOf(identifier))
+                if (await context.CustomerAsync(ownerId, cancellationToken) is { Status: CustomerStatus.Active } owner)
+                {
+                    if (!owners.Contains(owner)) owners.Add(owner);
+                    if (!linkedBy.TryGetValue(owner, out var types)) linkedBy[owner] = types = [];
+                    types.Add(identifier.Type);
+                }
+
+        if (owners.Count == 0)
+        {
+            if (PersonRecords.DescribesPerson(record))
+            {
+                var (best, score) = await BestCandidateAsync(context, pending, settings, cancellationToken);
+                var decision = best is null ? MatchDecision.Distinct : settings.Thresholds.Decide(score!.Value.Probability);
+                if (best is not null && decision == MatchDecision.Merge && !await context.BreaksLimitsAsync(best, identifiers, settings, cancellationToken))
+                    return best;
+                var created = context.Create(anonymous: false);
+                if (best is not null && decision != MatchDecision.Distinct)
+                    context.PendingReviews.Add((created, best, score!.Value, "probabilistic", pending.SourceRecordId));
+                return created;
+            }
+            return context.Create(anonymous: identifiers.All(i => i.Type is IdentifierType.CookieId or IdentifierType.DeviceId));
+        }
+
+        // The owner of the strongest identifier leads; the others join it if the guards allow.
+        var target = owners[0];
+        foreach (var other in owners.Skip(1))
+        {
+            if (other.Status != CustomerStatus.Active || target.Status != CustomerStatus.Active) continue;
+            var (survivor, merged) = ProfileMerger.Order(target, other);
+            var deviceOnly = linkedBy[other].All(t => t is IdentifierType.CookieId or IdentifierType.DeviceId)
+                || linkedBy[target].All(t => t is IdentifierType.CookieId or IdentifierType.DeviceId);
+            var verdict = await merger.CheckMergeAsync(context, survivor, merged, deviceOnly, settings, cancellationToken);
+            if (verdict.Allowed)
+            {
+                await merger.MergeAsync(context, survivor, merged, verdict, pending.SourceRecordId, userId: null, cancellationToken);
+                target = survivor;
+            }
+            else if (verdict.ReviewReason is { } reason)
+                context.PendingReviews.Add((survivor, merged, verdict.Score, reason, pending.SourceRecordId));
+        }
+
+        // A record bringing a second account id (or more emails than a person has) is someone else sharing an identifier.
+        if (await context.BreaksLimitsAsync(target, identifiers, settings, cancellationToken))
+        {
+            var created = context.Create(anonymous: false);
+            var score = merger.Score(context, target, PersonRecords.From(pending.SourceRecordId, pending.SourceKey, record));
+            context.PendingReviews.Add((created, target, score, "identifier-limit", pending.SourceRecordId));
+            return created;
+        }
+        return target;
+    }
+
+    private async Task<(Customer? Best, PairScore? Score)> BestCandidateAsync(BatchContext context, PendingRecord pending,
+        ResolutionOptions settings, CancellationToken cancellationToken)
+    {
+        var person = PreparedPerson.From(PersonRecords.From(pending.SourceRecordId, pending.SourceKey, pending.Record));
+        var keys = Blocking.KeysOf(person);
+        var candidates = await context.CandidatesAsync(keys, settings.MaxCandidates, cancellationToken);
+        Customer? best = null;
+        PairScore? bestScore = null;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Status != CustomerStatus.Active || candidate.Anonymous) continue;
+            var score = merger.Score(context, candidate, person);
+            if (GuardedClustering.StrongConflict(person, score.Candidate)) continue;
+            if (bestScore is null || score.Weight > bestScore.Value.Weight || (score.Weight == bestScore.Value.Weight && candidate.Id < best!.Id))
+                (best, bestScore) = (candidate, score);
+        }
+        return (best, bestScore);
+    }
+
+    private async Task ProjectAsync(BatchContext context, Customer customer, PendingRecord pending, CancellationToken cancellationToken)
+    {
+        var (sourceRecordId, sourceKey, record) = pending;
+        if (customer.Id == 0) await context.SaveAsync(cancellationToken); // new profiles need ids before anything points at them
+        foreach (var identifier in IdentifiersOf(record))
+            context.AddIdentifier(customer, identifier, sourceKey, sourceRecordId, record.OccurredAt);
+        if (customer.Anonymous && IdentifiersOf(record).Any(i => i.Type is not (IdentifierType.CookieId or IdentifierType.DeviceId)))
+            customer.Anonymous = false;
+        GoldenRecord.Apply(customer, record, sourceKey, sourceRecordId, context.Survivorship);
+        if (record.InteractionType is { } type)
+        {
+            context.Store.Interactions.Add(new Interaction
+            {
+                CustomerId = customer.Id, SourceRecordId = sourceRecordId, SourceKey = sourceKey, Type = type,
+                Channel = record.Channel ?? InteractionChannel.System, JourneyStage = Journey.StageOf(type),
+                OccurredAt = record.OccurredAt, Summary = record.Summary ?? type, AmountMinor = record.AmountMinor,
+                Currency = record.Currency, Reference = record.Reference,
+            });
+            Metrics.Apply(customer, record);
+        }
+        if (PersonRecords.DescribesPerson(record))
+            context.AddMatchKeys(customer, Blocking.KeysOf(PreparedPerson.From(PersonRecords.From(sourceRecordId, sourceKey, record))));
+        await context.UpsertTraitsAsync(customer, record, sourceKey, cancellationToken);
+        customer.UpdatedAt = context.Now;
+        customer.Version++;
+        context.Touched.Add(customer.Id);
+
+        var stub = new SourceRecord { Id = sourceRecordId };
+        context.Store.SourceRecords.Attach(stub);
+        stub.CustomerId = customer.Id;
+        stub.OriginCustomerId = customer.Id;
+        stub.Status = SourceRecordStatus.Resolved;
+    }
+
+    /// <summary>The record's linking identifiers, strongest first, junk left out.</summary>
+    internal List<IdentityKey> IdentifiersOf(NormalisedRecord record)
+    {
+        var keys = new List<IdentityKey>(5);
+        foreach (var type in options.Value.IdentifierPriority)
+        {
+            var value = type switch
+            {
+                IdentifierType.AccountId => record.AccountId,
+                IdentifierType.LoyaltyNumber => record.LoyaltyNumber,
+                IdentifierType.Email => record.Email,
+                IdentifierType.Phone => record.Phone,
+                IdentifierType.CookieId => record.AnonymousId,
+                _ => null,
+            };
+            if (!string.IsNullOrEmpty(value) && !junk.IsJunk(type, value)) keys.Add(new IdentityKey(type, value));
+            // An alias call names the id the visitor had before: a cookie id, or an earlier user id.
+            if (type == IdentifierType.CookieId && !string.IsNullOrEmpty(record.PreviousId) && !junk.IsJunk(type, record.PreviousId))
+                keys.Add(new IdentityKey(IdentifierType.CookieId, record.PreviousId));
+        }
+        return keys;
+    }
+}
+
+public readonly record struct IdentityKey(IdentifierType Type, string Value);
+
+/// <summary>A candidate profile's score against a record, with the evidence reviewers see.</summary>
+public readonly record struct PairScore(double Weight, double Probability, IReadOnlyList<FieldContribution> Evidence, PreparedPerson Candidate)
+{
+    public string EvidenceJson => JsonSerializer.Serialize(Evidence.Select(e => new { field = e.Field.ToString(), level = e.Level, weight = e.Weight }));
+}
