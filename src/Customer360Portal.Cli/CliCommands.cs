@@ -18,6 +18,7 @@ public static class CliCommands
         yield return Health();
         yield return Bench();
         yield return Commands.SyncCommand.Create();
+        yield return Commands.LinkCommand.Create();
     }
 
     /// <summary>Benchmarks print figures as they go and end with one JSON line for tooling.</summary>

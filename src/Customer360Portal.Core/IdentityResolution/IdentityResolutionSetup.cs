@@ -16,6 +16,8 @@ public static class IdentityResolutionSetup
         builder.Services.AddSingleton<MatchModelProvider>();
         builder.Services.AddSingleton<ProfileMerger>();
         builder.Services.AddSingleton<IRecordResolver, IdentityResolver>();
+        builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddSingleton<IdentityGraph>();
         return builder;
     }
 }

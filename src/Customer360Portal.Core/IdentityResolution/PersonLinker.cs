@@ -47,22 +47,7 @@ public static class PersonLinker
 
         var frequencies = new double[people.Length][];
         Parallel.For(0, people.Length, i => frequencies[i] = model.FrequenciesOf(people[i]));
-        var kept = new ConcurrentBag<LinkedPair>();
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, candidates.Length, 4096),
-            new ParallelOptions { CancellationToken = cancellationToken }, range =>
-            {
-                for (var k = range.Item1; k < range.Item2; k++)
-                {
-                    var i = (int)(candidates[k] >> 32);
-                    var j = (int)(uint)candidates[k];
-                    var weight = model.Weight(Comparisons.Compare(people[i], people[j]), frequencies[i]);
-                    var probability = model.Probability(weight);
-                    var decision = thresholds.Decide(probability);
-                    if (decision == MatchDecision.Merge && GuardedClustering.StrongConflict(people[i], people[j]))
-                        decision = MatchDecision.Review;
-                    if (decision != MatchDecision.Distinct) kept.Add(new LinkedPair(i, j, weight, probability, decision));
-                }
-            });
+        var kept = ScorePairs(people, candidates, frequencies, model, thresholds, cancellationToken);
 
         var refused = new List<LinkedPair>();
         var clusterOf = new GuardedClustering(people, model, thresholds).Run(kept.Where(p => p.Decision == MatchDecision.Merge), refused);
@@ -74,5 +59,27 @@ public static class PersonLinker
         var reviews = pairs.Count(p => p.Decision == MatchDecision.Review && clusterOf[p.Left] != clusterOf[p.Right]);
         return new LinkResult(clusterOf, pairs, new LinkStatistics(records.Count, candidates.LongLength, clusters, reviews,
             model.EmIterations, clock.Elapsed) { SkippedBlocks = skipped }) { Model = model };
+    }
+
+    private static ConcurrentBag<LinkedPair> ScorePairs(PreparedPerson[] people, ulong[] candidates, double[][] frequencies,
+        MatchModel model, MatchThresholds thresholds, CancellationToken cancellationToken)
+    {
+        var kept = new ConcurrentBag<LinkedPair>();
+        if (candidates.Length == 0) return kept;
+        Parallel.ForEach(Partitioner.Create(0, candidates.Length, 4096), new ParallelOptions { CancellationToken = cancellationToken }, range =>
+        {
+            for (var k = range.Item1; k < range.Item2; k++)
+            {
+                var i = (int)(candidates[k] >> 32);
+                var j = (int)(uint)candidates[k];
+                var weight = model.Weight(Comparisons.Compare(people[i], people[j]), frequencies[i]);
+                var probability = model.Probability(weight);
+                var decision = thresholds.Decide(probability);
+                if (decision == MatchDecision.Merge && GuardedClustering.StrongConflict(people[i], people[j]))
+                    decision = MatchDecision.Review;
+                if (decision != MatchDecision.Distinct) kept.Add(new LinkedPair(i, j, weight, probability, decision));
+            }
+        });
+        return kept;
     }
 }

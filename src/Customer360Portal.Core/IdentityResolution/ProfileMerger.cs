@@ -75,6 +75,9 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
     {
         var store = context.Store;
         await context.SaveAsync(cancellationToken);
+        // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
+        foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is not (Customer or CustomerFieldLineage or MatchReview)).ToList())
+            entry.State = EntityState.Detached;
         var (s, x) = (survivor.Id, merged.Id);
         await store.SourceRecords.Where(r => r.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(r => r.CustomerId, s), cancellationToken);
         await store.Interactions.Where(i => i.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(i => i.CustomerId, s), cancellationToken);
@@ -174,6 +177,8 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         var merge = await store.Merges.SingleAsync(m => m.Id == mergeId, cancellationToken);
         if (merge.UndoneAt is not null) throw new InvalidOperationException("This merge has already been undone.");
         var (s, x) = (merge.SurvivorId, merge.MergedId);
+        if (await store.Customers.AnyAsync(c => c.Id == s && c.Status != CustomerStatus.Active, cancellationToken))
+            throw new InvalidOperationException("The surviving profile was merged again since; undo that later merge first.");
         // Profiles merged into x before x was merged: they travel back with it.
         var family = new List<long> { x };
         var nested = await store.Merges.Where(m => m.UndoneAt == null && m.Id < merge.Id).Select(m => new { m.SurvivorId, m.MergedId }).ToListAsync(cancellationToken);
