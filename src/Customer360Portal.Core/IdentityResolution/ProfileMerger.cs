@@ -76,7 +76,8 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         var store = context.Store;
         await context.SaveAsync(cancellationToken);
         // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
-        foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is not (Customer or CustomerFieldLineage or MatchReview)).ToList())
+        foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is Identifier or CustomerTrait or ProfileMatchKey or Interaction
+                     or SourceRecord or CustomerNote or CustomerScore or ConsentEvent or ConsentState).ToList())
             entry.State = EntityState.Detached;
         var (s, x) = (survivor.Id, merged.Id);
         await store.SourceRecords.Where(r => r.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(r => r.CustomerId, s), cancellationToken);

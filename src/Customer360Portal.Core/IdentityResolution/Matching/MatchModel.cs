@@ -32,7 +32,8 @@ public sealed class MatchModel
         for (var k = 0; k < result.Length; k++)
         {
             var value = ValueOf(person, Comparisons.FrequencyWeighted[k]);
-            result[k] = value.Length == 0 ? double.NaN : Frequencies[k].GetValueOrDefault(value, MinimumFrequency);
+            // An empty table (the bootstrap model) knows no frequencies: the field's average u applies.
+            result[k] = value.Length == 0 || Frequencies[k].Count == 0 ? double.NaN : Frequencies[k].GetValueOrDefault(value, MinimumFrequency);
         }
         return result;
     }
