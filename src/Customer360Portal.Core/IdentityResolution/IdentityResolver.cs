@@ -64,12 +64,20 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
                     types.Add(identifier.Type);
                 }
 
+        // Households share emails, phones and computers: a weak identifier does not make two given names, or a father
+        // and son with one name and two birth dates, one person.
+        owners.RemoveAll(owner => linkedBy[owner].All(IsSharedKind)
+            && (GivenNamesConflict(record.GivenName, owner.GivenName) || BirthDatesConflict(record.DateOfBirth, owner.DateOfBirth)));
+
         if (owners.Count == 0)
         {
             if (PersonRecords.DescribesPerson(record))
             {
                 var (best, score) = await BestCandidateAsync(context, pending, settings, cancellationToken);
                 var decision = best is null ? MatchDecision.Distinct : settings.Thresholds.Decide(score!.Value.Probability);
+                // Same family name and address but another given name is a household member far more often than a
+                // typo: never merged automatically, at most reviewed.
+                if (decision == MatchDecision.Merge && GivenNamesConflict(record.GivenName, best!.GivenName)) decision = MatchDecision.Review;
                 if (best is not null && decision == MatchDecision.Merge && !await context.BreaksLimitsAsync(best, identifiers, settings, cancellationToken))
                     return best;
                 var created = context.Create(anonymous: false);
@@ -85,6 +93,9 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         foreach (var other in owners.Skip(1))
         {
             if (other.Status != CustomerStatus.Active || target.Status != CustomerStatus.Active) continue;
+            if (linkedBy[other].All(IsSharedKind)
+                && (GivenNamesConflict(target.GivenName, other.GivenName) || BirthDatesConflict(target.DateOfBirth, other.DateOfBirth)))
+                continue; // two household members who share a phone or email stay two people
             var (survivor, merged) = ProfileMerger.Order(target, other);
             var deviceOnly = linkedBy[other].All(t => t is IdentifierType.CookieId or IdentifierType.DeviceId)
                 || linkedBy[target].All(t => t is IdentifierType.CookieId or IdentifierType.DeviceId);
@@ -161,6 +172,22 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         stub.OriginCustomerId = customer.Id;
         stub.Status = SourceRecordStatus.Resolved;
     }
+
+    private static bool IsSharedKind(IdentifierType type) =>
+        type is IdentifierType.Email or IdentifierType.Phone or IdentifierType.CookieId or IdentifierType.DeviceId;
+
+    /// <summary>Both given names known and unrelated: not equal, not a nickname or initial of each other, not a typo apart.</summary>
+    internal static bool GivenNamesConflict(string? recordGiven, string? profileGiven)
+    {
+        var a = TextSimilarity.Clean(recordGiven);
+        var b = TextSimilarity.Clean(profileGiven);
+        return a.Length > 0 && b.Length > 0 && Comparisons.CompareGiven(a, b) == Comparisons.LevelCount(Field.Given) - 1;
+    }
+
+    /// <summary>Both dates known and further apart than a typo or a day/month swap.</summary>
+    internal static bool BirthDatesConflict(DateOnly? recordDob, DateOnly? profileDob) =>
+        recordDob is { } a && profileDob is { } b
+        && Comparisons.CompareDob(a.ToString("yyyyMMdd"), b.ToString("yyyyMMdd")) == Comparisons.LevelCount(Field.Dob) - 1;
 
     /// <summary>The record's linking identifiers, strongest first, junk left out.</summary>
     internal List<IdentityKey> IdentifiersOf(NormalisedRecord record)
