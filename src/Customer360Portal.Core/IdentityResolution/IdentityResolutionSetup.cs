@@ -17,6 +17,8 @@ public static class IdentityResolutionSetup
         builder.Services.AddSingleton<ProfileMerger>();
         builder.Services.AddSingleton<IRecordResolver, IdentityResolver>();
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddSingleton<ResolutionGate>();
+        builder.Services.AddSingleton<FullResolution>();
         builder.Services.AddSingleton<IdentityGraph>();
         return builder;
     }

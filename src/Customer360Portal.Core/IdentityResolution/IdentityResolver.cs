@@ -76,8 +76,9 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
                 var (best, score) = await BestCandidateAsync(context, pending, settings, cancellationToken);
                 var decision = best is null ? MatchDecision.Distinct : settings.Thresholds.Decide(score!.Value.Probability);
                 // Same family name and address but another given name is a household member far more often than a
-                // typo: never merged automatically, at most reviewed.
-                if (decision == MatchDecision.Merge && GivenNamesConflict(record.GivenName, best!.GivenName)) decision = MatchDecision.Review;
+                // typo: never merged automatically, at most reviewed; with another birth date as well, not even that.
+                if (decision != MatchDecision.Distinct && GivenNamesConflict(record.GivenName, best!.GivenName))
+                    decision = BirthDatesConflict(record.DateOfBirth, best.DateOfBirth) ? MatchDecision.Distinct : MatchDecision.Review;
                 if (best is not null && decision == MatchDecision.Merge && !await context.BreaksLimitsAsync(best, identifiers, settings, cancellationToken))
                     return best;
                 var created = context.Create(anonymous: false);

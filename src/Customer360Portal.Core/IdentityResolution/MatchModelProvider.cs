@@ -34,6 +34,9 @@ public sealed class MatchModelProvider(IDbContextFactory<ProfileStore> stores, T
         return model;
     }
 
+    /// <summary>Drops the cached model, so the next batch reads the active version again.</summary>
+    public void Forget() => current = null;
+
     /// <summary>Trains when there is no trained model yet, or the store has doubled since the last one.</summary>
     public async Task<bool> TrainIfDueAsync(CancellationToken cancellationToken)
     {

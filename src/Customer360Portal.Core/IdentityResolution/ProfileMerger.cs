@@ -240,44 +240,14 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
     /// <summary>Recomputes what a profile derives from its records: golden record, identifiers, blocking keys, traits, metrics.</summary>
     public async Task RebuildProfileAsync(ProfileStore store, Customer customer, Survivorship rules, CancellationToken cancellationToken)
     {
-        var records = await RecordsOfAsync(store, customer.Id, cancellationToken);
-        GoldenRecord.Rebuild(customer, records, rules);
+        var derived = ProfileDerivation.Derive(customer, await RecordsOfAsync(store, customer.Id, cancellationToken), rules);
         var id = customer.Id;
         await store.Identifiers.Where(i => i.CustomerId == id).ExecuteDeleteAsync(cancellationToken);
         await store.MatchKeys.Where(k => k.CustomerId == id).ExecuteDeleteAsync(cancellationToken);
         await store.Traits.Where(t => t.CustomerId == id).ExecuteDeleteAsync(cancellationToken);
-        var identifiers = new Dictionary<IdentityKey, Identifier>();
-        var keys = new HashSet<long>();
-        var traits = new Dictionary<string, CustomerTrait>();
-        (customer.OrderCount, customer.LifetimeValueMinor, customer.Currency, customer.FirstPurchaseAt, customer.LastPurchaseAt, customer.LastActivityAt, customer.LifecycleStage)
-            = (0, 0, null, null, null, null, LifecycleStage.Unknown);
-        var anonymous = true;
-        foreach (var (recordId, sourceKey, record) in records.OrderBy(r => r.Record.OccurredAt).ThenBy(r => r.Id))
-        {
-            foreach (var (type, value) in new[] { (IdentifierType.AccountId, record.AccountId), (IdentifierType.LoyaltyNumber, record.LoyaltyNumber),
-                         (IdentifierType.Email, record.Email), (IdentifierType.Phone, record.Phone), (IdentifierType.CookieId, record.AnonymousId),
-                         (IdentifierType.CookieId, record.PreviousId) })
-            {
-                if (string.IsNullOrEmpty(value)) continue;
-                if (type != IdentifierType.CookieId) anonymous = false;
-                var key = new IdentityKey(type, value);
-                if (identifiers.TryGetValue(key, out var known)) { known.LastSeenAt = record.OccurredAt; continue; }
-                identifiers[key] = new Identifier
-                {
-                    CustomerId = id, Type = type, Value = value, SourceKey = sourceKey, SourceRecordId = recordId,
-                    FirstSeenAt = record.OccurredAt, LastSeenAt = record.OccurredAt,
-                };
-            }
-            if (PersonRecords.DescribesPerson(record))
-                keys.UnionWith(Blocking.KeysOf(PreparedPerson.From(PersonRecords.From(recordId, sourceKey, record))).Select(k => unchecked((long)k)));
-            foreach (var (key, value) in record.Traits)
-                traits[key] = new CustomerTrait { CustomerId = id, Key = key, Value = value, SourceKey = sourceKey, UpdatedAt = record.OccurredAt };
-            if (record.InteractionType is not null) Metrics.Apply(customer, record);
-        }
-        customer.Anonymous = anonymous && records.Count > 0;
-        store.Identifiers.AddRange(identifiers.Values);
-        store.MatchKeys.AddRange(keys.Select(k => new ProfileMatchKey { KeyHash = k, CustomerId = id }));
-        store.Traits.AddRange(traits.Values);
+        store.Identifiers.AddRange(derived.Identifiers);
+        store.MatchKeys.AddRange(derived.MatchKeys.Select(k => new ProfileMatchKey { KeyHash = k, CustomerId = id }));
+        store.Traits.AddRange(derived.Traits);
         customer.Version++;
         await store.SaveChangesAsync(cancellationToken);
     }

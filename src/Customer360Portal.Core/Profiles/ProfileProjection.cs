@@ -36,12 +36,25 @@ public sealed class ProjectionOptions
 /// the same transaction as the batch's effects, so a crash neither skips nor repeats a record.
 /// </summary>
 public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IRecordResolver resolver, TimeProvider clock,
-    IOptions<ProjectionOptions> options, ProfileChangeNotifier notifier)
+    IOptions<ProjectionOptions> options, ProfileChangeNotifier notifier, ResolutionGate gate)
 {
     public const string Stage = "profile-projection";
 
     /// <summary>Projects the next batch; returns how many records it took (0 when caught up).</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunBatchAsync(cancellationToken);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task<int> RunBatchAsync(CancellationToken cancellationToken)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var mark = await store.ProcessingMarks.SingleOrDefaultAsync(m => m.Stage == Stage, cancellationToken);

@@ -142,11 +142,22 @@ public class IdentityResolverTests
     {
         await using var test = await StoreAsync();
         await IngestAndProjectAsync(test, "crm", Person("crm", "C-1", "family@example.com", "Ann", "Lee", accountId: "ACC-1"));
-        await IngestAndProjectAsync(test, "crm2", Person("crm2", "X-1", "family@example.com", "Ben", "Lee", accountId: "ACC-2"));
+        await IngestAndProjectAsync(test, "crm2", Person("crm2", "X-1", "family@example.com", "Ann", "Lee", accountId: "ACC-2"));
 
         Assert.Equal(2, (await ActiveAsync(test)).Count);
         var review = Assert.Single(await test.Get<ReviewQueue>().OpenAsync());
         Assert.Equal("identifier-limit", review.Reason);
+    }
+
+    [Fact]
+    public async Task HouseholdSharingAnEmail_StaysTwoPeople_WithoutAReview()
+    {
+        await using var test = await StoreAsync();
+        await IngestAndProjectAsync(test, "crm", Person("crm", "C-1", "family@example.com", "Ann", "Lee", "1980-01-01"));
+        await IngestAndProjectAsync(test, "crm2", Person("crm2", "X-1", "family@example.com", "Ben", "Lee", "1979-05-05"));
+
+        Assert.Equal(2, (await ActiveAsync(test)).Count);
+        Assert.Empty(await test.Get<ReviewQueue>().OpenAsync());
     }
 
     [Fact]
