@@ -26,6 +26,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     private readonly Dictionary<long, HashSet<long>> keysHeld = [];
     private readonly Dictionary<long, Dictionary<string, CustomerTrait>> traits = [];
     private readonly Dictionary<long, List<long>> batchKeys = [];
+    private readonly HashSet<long> lineageMissing = [];
+    private readonly Dictionary<long, string?> accounts = [];
 
     public async Task LoadOwnersAsync(List<IdentityKey> keys, CancellationToken cancellationToken)
     {
@@ -108,21 +110,40 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
         return false;
     }
 
-    /// <summary>Profiles sharing blocking keys with a record, those sharing most keys first.</summary>
+    /// <summary>Profiles sharing blocking keys with a record, those sharing most keys first (one query each for profiles and their account ids).</summary>
     public async Task<List<Customer>> CandidatesAsync(List<ulong> keys, int max, CancellationToken cancellationToken)
     {
         var signed = keys.Select(k => unchecked((long)k)).ToList();
         var hits = await Store.MatchKeys.AsNoTracking().Where(k => signed.Contains(k.KeyHash)).Select(k => k.CustomerId).ToListAsync(cancellationToken);
         foreach (var key in signed)
             if (batchKeys.TryGetValue(key, out var fresh)) hits.AddRange(fresh);
-        var result = new List<Customer>();
-        foreach (var id in hits.GroupBy(h => h).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(max).Select(g => g.Key))
-            if (await CustomerAsync(id, cancellationToken) is { } candidate) result.Add(candidate);
-        return result;
+        var ids = hits.GroupBy(h => h).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(max).Select(g => g.Key).ToList();
+        var missing = ids.Where(id => !customers.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var customer in await Store.Customers.Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
+            {
+                customers[customer.Id] = customer;
+                lineageMissing.Add(customer.Id);
+            }
+            foreach (var row in await Store.Identifiers.AsNoTracking().Where(i => missing.Contains(i.CustomerId) && i.Type == IdentifierType.AccountId)
+                         .Select(i => new { i.CustomerId, i.Value }).ToListAsync(cancellationToken))
+                accounts.TryAdd(row.CustomerId, row.Value);
+            foreach (var id in missing) accounts.TryAdd(id, null);
+        }
+        return ids.Where(customers.ContainsKey).Select(id => customers[id]).ToList();
     }
 
     public async Task<string?> AccountIdAsync(Customer customer, CancellationToken cancellationToken) =>
-        (await HeldAsync(customer, cancellationToken)).Where(i => i.Type == IdentifierType.AccountId).Select(i => i.Value).Order().FirstOrDefault();
+        !held.ContainsKey(customer.Id) && accounts.TryGetValue(customer.Id, out var known) ? known
+        : (await HeldAsync(customer, cancellationToken)).Where(i => i.Type == IdentifierType.AccountId).Select(i => i.Value).Order().FirstOrDefault();
+
+    /// <summary>Candidates are loaded without lineage; a profile a record is about to change needs it.</summary>
+    public async Task EnsureLineageAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        if (!lineageMissing.Remove(customer.Id)) return;
+        await Store.Entry(customer).Collection(c => c.Lineage).LoadAsync(cancellationToken);
+    }
 
     public void AddMatchKeys(Customer customer, List<ulong> keys)
     {
@@ -177,6 +198,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
                 if (list[k] == mergedId) list[k] = survivorId;
         held.Remove(mergedId);
         held.Remove(survivorId);
+        accounts.Remove(mergedId);
+        accounts.Remove(survivorId);
         keysHeld.Remove(mergedId);
         keysHeld.Remove(survivorId);
         traits.Remove(mergedId);

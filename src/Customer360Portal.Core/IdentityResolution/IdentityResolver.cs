@@ -144,6 +144,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
     {
         var (sourceRecordId, sourceKey, record) = pending;
         if (customer.Id == 0) await context.SaveAsync(cancellationToken); // new profiles need ids before anything points at them
+        await context.EnsureLineageAsync(customer, cancellationToken);
         foreach (var identifier in IdentifiersOf(record))
             context.AddIdentifier(customer, identifier, sourceKey, sourceRecordId, record.OccurredAt);
         if (customer.Anonymous && IdentifiersOf(record).Any(i => i.Type is not (IdentifierType.CookieId or IdentifierType.DeviceId)))

@@ -74,6 +74,8 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         string? userId, CancellationToken cancellationToken)
     {
         var store = context.Store;
+        await context.EnsureLineageAsync(survivor, cancellationToken);
+        await context.EnsureLineageAsync(merged, cancellationToken);
         await context.SaveAsync(cancellationToken);
         // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
         foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is Identifier or CustomerTrait or ProfileMatchKey or Interaction

@@ -134,7 +134,7 @@ public static class ProfilesSetup
     {
         builder.Services.AddOptions<ProjectionOptions>().BindConfiguration(ProjectionOptions.Section);
         builder.Services.AddSingleton<ProfileChangeNotifier>();
-        builder.AddIdentityResolution();
+        builder.AddIdentityResolution(runInBackground);
         builder.Services.AddSingleton<ProfileProjection>();
         if (runInBackground)
             builder.Services.AddHostedService<ProfileProjectionService>();
