@@ -92,7 +92,7 @@ public sealed class ResolutionJobService(IDbContextFactory<ProfileStore> stores,
         long done = 0, total = 0;
         try
         {
-            var report = await resolution.RunAsync(new Progress<FullResolutionProgress>(jobs.Report), cancellationToken);
+            var report = await resolution.RunAsync(new InlineProgress(jobs.Report), cancellationToken);
             (status, done, total) = (JobStatus.Succeeded, report.Records, report.Records);
             message = $"{report.Records:N0} records ({report.PersonRecords:N0} describing people) into {report.Profiles:N0} profiles; " +
                       $"{report.Merges:N0} profiles redirected, {report.Reviews:N0} pairs for review; {report.Elapsed.TotalSeconds:F1} s";
@@ -112,4 +112,10 @@ public sealed class ResolutionJobService(IDbContextFactory<ProfileStore> stores,
             .SetProperty(j => j.Status, status).SetProperty(j => j.Message, message).SetProperty(j => j.Done, done)
             .SetProperty(j => j.Total, total).SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
     }
+}
+
+/// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; posts to the thread pool and may reorder or lag).</summary>
+internal sealed class InlineProgress(Action<FullResolutionProgress> report) : IProgress<FullResolutionProgress>
+{
+    public void Report(FullResolutionProgress value) => report(value);
 }

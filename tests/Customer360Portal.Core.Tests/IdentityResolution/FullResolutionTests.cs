@@ -86,4 +86,27 @@ public class FullResolutionTests(ITestOutputHelper output)
         var profileOfB = await after.SourceRecords.Where(r => r.OriginCustomerId == b).Select(r => r.CustomerId).Distinct().ToListAsync();
         Assert.Empty(profileOfA.Intersect(profileOfB));
     }
+
+    [Fact]
+    public async Task AdminRequest_QueuesOneJob_ThatRunsAndRecordsItsOutcome()
+    {
+        var (test, _) = await DemoStoreAsync(40, project: false);
+        await using var _ = test;
+        var jobs = test.Get<ResolutionJobs>();
+        var admin = new AuditActor("admin-1", "admin@example.com");
+
+        var first = await jobs.RequestAsync(admin);
+        Assert.Equal(first, await jobs.RequestAsync(admin));
+        var seen = new List<string>();
+        jobs.Changed += () => { if (jobs.Progress is { } p) seen.Add(p.Phase); };
+        await test.Get<ResolutionJobService>().RunQueuedAsync(CancellationToken.None);
+
+        var job = Assert.Single(await jobs.RecentAsync());
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Contains("profiles", job.Message);
+        Assert.Contains("persist", seen);
+        await using var store = await test.Stores.CreateDbContextAsync();
+        Assert.Contains(await store.AuditLog.ToListAsync(), a => a.Action == "resolution.full-run-requested" && a.UserId == "admin-1");
+        Assert.False(await store.SourceRecords.AnyAsync(r => r.CustomerId == null));
+    }
 }
