@@ -29,7 +29,21 @@ public static class CliCommands
         var ingest = new Command("ingest", "Push generated mixed records through the real intake into a fresh SQLite store.") { records, seed };
         ingest.SetAction((parse, cancellationToken) =>
             Benchmarks.IngestBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed), Console.Out, cancellationToken));
-        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest };
+        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve() };
+    }
+
+    private static Command Resolve()
+    {
+        var records = new Option<int>("--records") { Description = "How many generated person records to deduplicate.", DefaultValueFactory = _ => 1_000_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic people generator.", DefaultValueFactory = _ => 42 };
+        var incremental = new Option<int>("--incremental") { Description = "How many more records to resolve one at a time afterwards.", DefaultValueFactory = _ => 1_000 };
+        var resolve = new Command("resolve", "Deduplicate generated person records with known truth in a fresh SQLite store: full resolution, accuracy, one-at-a-time latency.")
+        {
+            records, seed, incremental,
+        };
+        resolve.SetAction((parse, cancellationToken) => Benchmarks.ResolveBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed),
+            parse.GetValue(incremental), Console.Out, cancellationToken));
+        return resolve;
     }
 
     /// <summary>For container health checks: the runtime image has no curl or wget.</summary>

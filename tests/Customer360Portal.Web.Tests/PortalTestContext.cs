@@ -2,7 +2,11 @@ using Bunit;
 using Bunit.TestDoubles;
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Profiles;
+using Customer360Portal.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
 using Customer360Portal.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -23,7 +27,14 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<ReviewDecisions>();
     }
+
+    /// <summary>
+    /// Renders as on the portal's interactive circuit (pages skip loading data while prerendering). Call after every
+    /// service is registered: it starts the renderer.
+    /// </summary>
+    protected void RenderAsInteractive() => SetRendererInfo(new RendererInfo("Server", isInteractive: true));
 
     protected BunitAuthorizationContext SignInAs(string userName, params string[] roles)
     {
@@ -35,22 +46,27 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     }
 
     /// <summary>Registers the real core services on a real SQLite store for components that use them.</summary>
-    protected async Task<TestProfileStore> UseProfileStoreAsync()
+    protected async Task<TestProfileStore> UseProfileStoreAsync(Action<Microsoft.Extensions.Hosting.IHostApplicationBuilder>? configure = null)
     {
         store = await TestProfileStore.CreateAsync(builder =>
         {
+            configure?.Invoke(builder);
             builder.AddPortalIdentity();
             builder.AddConsent();
             builder.AddIntake();
+            builder.AddProfiles(runInBackground: false);
         });
         Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<SourceRegistry>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<ReviewQueue>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<IdentityGraph>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileChangeNotifier>());
         Services.AddSingleton(TimeProvider.System);
         return store;
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -4,6 +4,7 @@ namespace Customer360Portal.E2E.Infrastructure;
 public sealed record PortalArea(string Title, string Path, string Heading)
 {
     public static readonly PortalArea Customers = new("Customers", "customers", "Customers");
+    public static readonly PortalArea MatchReview = new("Match review", "reviews", "Match review");
     public static readonly PortalArea Segments = new("Segments", "segments", "Segments");
     public static readonly PortalArea Insights = new("Insights", "insights", "Insights");
     public static readonly PortalArea Consent = new("Consent", "privacy/consent", "Consent");
@@ -15,7 +16,7 @@ public sealed record PortalArea(string Title, string Path, string Heading)
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", "Data quality");
 
     /// <summary>In navigation order.</summary>
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
 }
 
 /// <summary>A sign-in and the areas its role opens, in navigation order.</summary>
@@ -25,7 +26,7 @@ public sealed record PortalAccount(string Role, string Email, string Password, s
 
     // The demo users the portal creates in demo mode (Core/Access/DemoUsers.cs).
     public static readonly PortalAccount Agent = new("Agent", "agent@demo.c360.test", "demo-agent-2026", "Alex Agent",
-        [PortalArea.Customers]);
+        [PortalArea.Customers, PortalArea.MatchReview]);
     public static readonly PortalAccount Marketer = new("Marketer", "marketer@demo.c360.test", "demo-marketer-2026", "Morgan Marketer",
         [PortalArea.Segments, PortalArea.Insights]);
     public static readonly PortalAccount PrivacyOfficer = new("PrivacyOfficer", "privacy@demo.c360.test", "demo-privacy-2026", "Pat Privacy",

@@ -52,7 +52,7 @@ public sealed class PortalServer : IAsyncDisposable
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
             start.Environment["DOTNET_ENVIRONMENT"] = "Development";
             start.Environment["Demo__Enabled"] = "true";
-            start.Environment["Demo__People"] = "40"; // a small simulated company: the sources flow, the 2 cores stay free for the browser
+            start.Environment["Demo__People"] = "80"; // a small simulated company (big enough for a few borderline pairs to review); the 2 cores stay free for the browser
             start.Environment["ProfileStore__DataFolder"] = dataFolder;
             start.Environment.Remove("ASPNETCORE_URLS");
             start.Environment.Remove("ASPNETCORE_HTTP_PORTS");

@@ -73,7 +73,7 @@ public sealed partial class DemoCompany
         return new Household(culture, family, NewAddress(rng, country));
     }
 
-    private static DemoAddress NewAddress(DemoRandom rng, int country)
+    internal static DemoAddress NewAddress(DemoRandom rng, int country)
     {
         var city = DemoPlaces.PickCity(rng, country);
         var line = DemoPlaces.AddressLine(rng, country);

@@ -74,12 +74,13 @@ public sealed partial class DemoCompany
         }
     }
 
-    private static void WriteAddress(Utf8JsonWriter w, string name, DemoAddress a)
+    /// <summary>An address object as RecordFormats.md has it; an empty postcode is left out (not known).</summary>
+    internal static void WriteAddress(Utf8JsonWriter w, string name, DemoAddress a)
     {
         w.WriteStartObject(name);
         w.WriteString("line1", a.Line1);
         w.WriteString("city", a.City);
-        w.WriteString("postcode", a.Postcode);
+        if (a.Postcode.Length > 0) w.WriteString("postcode", a.Postcode);
         w.WriteString("country", a.Country);
         w.WriteEndObject();
     }

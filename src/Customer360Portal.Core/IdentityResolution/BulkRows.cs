@@ -27,7 +27,7 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
     }
 
     /// <summary>INSERT of every column except a store-generated key; <see cref="Write"/> then returns the new key.</summary>
-    public static BulkRows<T> Insert(ProfileStore store, DbTransaction transaction)
+    public static BulkRows<T> Insert(ProfileStore store, DbTransaction? transaction)
     {
         var (entity, table, quote) = Describe(store);
         var key = entity.FindPrimaryKey()!.Properties;
@@ -43,7 +43,7 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
     }
 
     /// <summary>UPDATE of every non-key column, by key.</summary>
-    public static BulkRows<T> Update(ProfileStore store, DbTransaction transaction)
+    public static BulkRows<T> Update(ProfileStore store, DbTransaction? transaction)
     {
         var (entity, table, quote) = Describe(store);
         var key = entity.FindPrimaryKey()!.Properties;
@@ -66,10 +66,13 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         return returnsKey ? Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) : command.ExecuteNonQuery();
     }
 
+    /// <summary>The statement's text (tests parse the SQL Server one, since no engine runs here).</summary>
+    public string Sql => command.CommandText;
+
     public ValueTask DisposeAsync() => command.DisposeAsync();
 
     /// <summary>A prepared statement with named parameters @p0.. on the store's connection, for ad-hoc bulk SQL.</summary>
-    public static DbCommand Prepared(ProfileStore store, DbTransaction transaction, string sql, int parameters)
+    public static DbCommand Prepared(ProfileStore store, DbTransaction? transaction, string sql, int parameters)
     {
         var command = store.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction;
@@ -93,11 +96,11 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         return (entity, table, quote);
     }
 
-    private static BulkRows<T> Build(ProfileStore store, DbTransaction transaction, string sql, IProperty[] properties, bool returnsKey)
+    private static BulkRows<T> Build(ProfileStore store, DbTransaction? transaction, string sql, IProperty[] properties, bool returnsKey)
     {
         var command = Prepared(store, transaction, sql, properties.Length);
         var columns = properties.Select((p, i) => (p, command.Parameters[i], p.GetValueConverter() ?? p.GetTypeMapping().Converter)).ToArray();
-        command.Prepare();
+        if (command.Connection?.State == System.Data.ConnectionState.Open) command.Prepare();
         return new BulkRows<T>(command, columns, returnsKey);
     }
 }

@@ -67,7 +67,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         // Households share emails, phones and computers: a weak identifier does not make two given names, or a father
         // and son with one name and two birth dates, one person.
         owners.RemoveAll(owner => linkedBy[owner].All(IsSharedKind)
-            && (GivenNamesConflict(record.GivenName, owner.GivenName) || BirthDatesConflict(record.DateOfBirth, owner.DateOfBirth)));
+            && (GivenNamesConflict(record.GivenName, record.FamilyName, owner.GivenName, owner.FamilyName) || BirthDatesConflict(record.DateOfBirth, owner.DateOfBirth)));
 
         if (owners.Count == 0)
         {
@@ -77,13 +77,14 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
                 var decision = best is null ? MatchDecision.Distinct : settings.Thresholds.Decide(score!.Value.Probability);
                 // Same family name and address but another given name is a household member far more often than a
                 // typo: never merged automatically, at most reviewed; with another birth date as well, not even that.
-                if (decision != MatchDecision.Distinct && GivenNamesConflict(record.GivenName, best!.GivenName))
-                    decision = BirthDatesConflict(record.DateOfBirth, best.DateOfBirth) ? MatchDecision.Distinct : MatchDecision.Review;
+                var givenNamesDiffer = decision != MatchDecision.Distinct && GivenNamesConflict(record.GivenName, record.FamilyName, best!.GivenName, best.FamilyName);
+                if (givenNamesDiffer)
+                    decision = BirthDatesConflict(record.DateOfBirth, best!.DateOfBirth) ? MatchDecision.Distinct : MatchDecision.Review;
                 if (best is not null && decision == MatchDecision.Merge && !await context.BreaksLimitsAsync(best, identifiers, settings, cancellationToken))
                     return best;
                 var created = context.Create(anonymous: false);
                 if (best is not null && decision != MatchDecision.Distinct)
-                    context.PendingReviews.Add((created, best, score!.Value, "probabilistic", pending.SourceRecordId));
+                    context.PendingReviews.Add((created, best, score!.Value, givenNamesDiffer ? "given-names-differ" : "probabilistic", pending.SourceRecordId));
                 return created;
             }
             return context.Create(anonymous: identifiers.All(i => i.Type is IdentifierType.CookieId or IdentifierType.DeviceId));
@@ -95,7 +96,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         {
             if (other.Status != CustomerStatus.Active || target.Status != CustomerStatus.Active) continue;
             if (linkedBy[other].All(IsSharedKind)
-                && (GivenNamesConflict(target.GivenName, other.GivenName) || BirthDatesConflict(target.DateOfBirth, other.DateOfBirth)))
+                && (GivenNamesConflict(target.GivenName, target.FamilyName, other.GivenName, other.FamilyName) || BirthDatesConflict(target.DateOfBirth, other.DateOfBirth)))
                 continue; // two household members who share a phone or email stay two people
             var (survivor, merged) = ProfileMerger.Order(target, other);
             var deviceOnly = linkedBy[other].All(t => t is IdentifierType.CookieId or IdentifierType.DeviceId)
@@ -178,12 +179,15 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
     private static bool IsSharedKind(IdentifierType type) =>
         type is IdentifierType.Email or IdentifierType.Phone or IdentifierType.CookieId or IdentifierType.DeviceId;
 
-    /// <summary>Both given names known and unrelated: not equal, not a nickname or initial of each other, not a typo apart.</summary>
-    internal static bool GivenNamesConflict(string? recordGiven, string? profileGiven)
+    /// <summary>
+    /// Both given names known and unrelated: not equal, not a nickname or initial of each other, not a typo apart, and
+    /// not explained by given and family name having been swapped.
+    /// </summary>
+    internal static bool GivenNamesConflict(string? givenA, string? familyA, string? givenB, string? familyB)
     {
-        var a = TextSimilarity.Clean(recordGiven);
-        var b = TextSimilarity.Clean(profileGiven);
-        return a.Length > 0 && b.Length > 0 && Comparisons.CompareGiven(a, b) == Comparisons.LevelCount(Field.Given) - 1;
+        var a = new PreparedPerson { Given = TextSimilarity.Clean(givenA), Family = TextSimilarity.Clean(familyA) };
+        var b = new PreparedPerson { Given = TextSimilarity.Clean(givenB), Family = TextSimilarity.Clean(familyB) };
+        return a.Given.Length > 0 && b.Given.Length > 0 && Comparisons.CompareNames(a, b).Given == Comparisons.LevelCount(Field.Given) - 1;
     }
 
     /// <summary>Both dates known and further apart than a typo or a day/month swap.</summary>

@@ -14,6 +14,7 @@ public sealed class RecordClusters(int count, HashSet<(long, long)> rejected)
     private readonly int[] parent = Enumerable.Range(0, count).ToArray();
     private readonly string?[] account = new string?[count];
     private readonly string?[] given = new string?[count];
+    private readonly string?[] family = new string?[count];
     private readonly string?[] dob = new string?[count];
     private readonly List<long>?[] profiles = new List<long>?[count];
 
@@ -21,6 +22,7 @@ public sealed class RecordClusters(int count, HashSet<(long, long)> rejected)
     {
         account[i] = string.IsNullOrEmpty(record.AccountId) ? null : record.AccountId;
         given[i] = TextSimilarity.Clean(record.GivenName) is { Length: > 0 } g ? g : null;
+        family[i] = TextSimilarity.Clean(record.FamilyName);
         dob[i] = record.DateOfBirth?.ToString("yyyyMMdd");
         if (currentProfile is { } p) profiles[i] = [p];
     }
@@ -31,7 +33,8 @@ public sealed class RecordClusters(int count, HashSet<(long, long)> rejected)
         if (ra == rb) return true;
         if (account[ra] is { } x && account[rb] is { } y && x != y) return false;
         if ((weakLink || probabilistic) && given[ra] is { } ga && given[rb] is { } gb
-            && Comparisons.CompareGiven(ga, gb) == Comparisons.LevelCount(Field.Given) - 1) return false;
+            && Comparisons.CompareNames(new PreparedPerson { Given = ga, Family = family[ra] ?? "" }, new PreparedPerson { Given = gb, Family = family[rb] ?? "" }).Given
+               == Comparisons.LevelCount(Field.Given) - 1) return false;
         if (weakLink && dob[ra] is { } da && dob[rb] is { } db && Comparisons.CompareDob(da, db) == Comparisons.LevelCount(Field.Dob) - 1) return false;
         if (profiles[ra] is { } pa && profiles[rb] is { } pb && rejected.Count > 0)
             foreach (var p in pa)
@@ -40,7 +43,7 @@ public sealed class RecordClusters(int count, HashSet<(long, long)> rejected)
 
         parent[rb] = ra;
         account[ra] ??= account[rb];
-        given[ra] ??= given[rb];
+        if (given[ra] is null) (given[ra], family[ra]) = (given[rb], family[rb]);
         dob[ra] ??= dob[rb];
         if (profiles[rb] is { } moved)
         {

@@ -59,8 +59,8 @@ public sealed class ReviewQueue(IDbContextFactory<ProfileStore> stores, ProfileM
         return new ReviewDetail(review.Id, left, right, review.Probability, review.Weight, review.Reason, evidence, review.Status, review.DecisionReason);
     }
 
-    /// <summary>Merges the pair (older profile survives) as a manual merge with the reviewer's reason.</summary>
-    public async Task AcceptAsync(long reviewId, AuditActor actor, string reason, CancellationToken cancellationToken = default)
+    /// <summary>Merges the pair (older profile survives) as a manual merge with the reviewer's reason; returns the survivor's id.</summary>
+    public async Task<long> AcceptAsync(long reviewId, AuditActor actor, string reason, CancellationToken cancellationToken = default)
     {
         RequireReason(reason);
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
@@ -79,6 +79,7 @@ public sealed class ReviewQueue(IDbContextFactory<ProfileStore> stores, ProfileM
         await merger.MergeAsync(context, survivor, merged, new MergeVerdict(true, null, score, "manual"), review.SourceRecordId, actor.UserId ?? actor.Name, cancellationToken);
         await Audit(store, actor, "review.accepted", review, reason, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return survivor.Id;
     }
 
     /// <summary>Keeps the two profiles apart for good: resolution never merges a rejected pair.</summary>

@@ -15,6 +15,10 @@ public static class Policies
     public const string Marketing = nameof(Marketing);
     public const string Privacy = nameof(Privacy);
     public const string Administration = nameof(Administration);
+    /// <summary>Deciding whether two profiles are one person (the match review queue).</summary>
+    public const string MatchReview = nameof(MatchReview);
+    /// <summary>Opening one customer's profile: agents, privacy officers (requests, rectification) and admins.</summary>
+    public const string Profiles = nameof(Profiles);
 }
 
 public static class PortalAreas
@@ -24,8 +28,24 @@ public static class PortalAreas
     private static readonly string[] PrivacyRoles = [PortalRoles.PrivacyOfficer, PortalRoles.Admin];
     private static readonly string[] AdminRoles = [PortalRoles.Admin];
 
+    /// <summary>Roles that may open a customer's profile page (not an area of its own: profiles are opened from other pages).</summary>
+    public static readonly string[] ProfileRoles = [PortalRoles.Agent, PortalRoles.PrivacyOfficer, PortalRoles.Admin];
+
+    /// <summary>Roles that may split a merged profile again; privacy officers see the identity graph but do not change it.</summary>
+    public static readonly string[] UnmergeRoles = AgentRoles;
+
+    /// <summary>Policies of pages outside the navigation, with their roles.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> PagePolicies = new Dictionary<string, string[]>
+    {
+        [Policies.Profiles] = ProfileRoles,
+    };
+
+    public static bool MayUnmerge(System.Security.Claims.ClaimsPrincipal user) => UnmergeRoles.Any(user.IsInRole);
+
     public static readonly PortalArea Customers = new("Customers", "customers", Icons.Material.Filled.People, Policies.Customers, AgentRoles,
         "Find a customer and see one profile with their whole history.");
+    public static readonly PortalArea MatchReview = new("Match review", "reviews", Icons.Material.Filled.CompareArrows, Policies.MatchReview, AgentRoles,
+        "Decide whether two profiles are the same person, with the evidence side by side.");
     public static readonly PortalArea Segments = new("Segments", "segments", Icons.Material.Filled.FilterAlt, Policies.Marketing, MarketerRoles,
         "Build audiences from rules and export the customers who consented.");
     public static readonly PortalArea Insights = new("Insights", "insights", Icons.Material.Filled.Insights, Policies.Marketing, MarketerRoles,
@@ -45,7 +65,7 @@ public static class PortalAreas
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", Icons.Material.Filled.FactCheck, Policies.Administration, AdminRoles,
         "Completeness, validity, duplicates and quarantine.");
 
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
 
     public static IEnumerable<PortalArea> For(System.Security.Claims.ClaimsPrincipal user) =>
         All.Where(a => a.Roles.Any(user.IsInRole));

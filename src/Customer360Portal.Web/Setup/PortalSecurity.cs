@@ -66,6 +66,8 @@ public static class PortalSecurity
             options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
             foreach (var area in PortalAreas.All.Where(a => a.Policy is not null).DistinctBy(a => a.Policy))
                 options.AddPolicy(area.Policy!, policy => policy.RequireRole(area.Roles));
+            foreach (var (name, roles) in PortalAreas.PagePolicies)
+                options.AddPolicy(name, policy => policy.RequireRole(roles));
         });
 
         services.AddHealthChecks().AddCheck<ProfileStoreHealthCheck>("profile-store");

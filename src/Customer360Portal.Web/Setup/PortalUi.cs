@@ -14,6 +14,7 @@ public static class PortalUi
             });
         builder.Services.AddMudServices();
         builder.Services.AddScoped<Components.Shared.CustomerSearchState>();
+        builder.Services.AddScoped<Components.Shared.ReviewDecisions>();
         return builder;
     }
 }

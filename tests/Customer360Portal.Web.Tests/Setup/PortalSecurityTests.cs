@@ -77,6 +77,30 @@ public class PortalSecurityTests(PortalSecurityTests.SharedPortal portal) : ICla
         }
     }
 
+    [Theory]
+    [InlineData(PortalRoles.Agent, true)]
+    [InlineData(PortalRoles.PrivacyOfficer, true)]
+    [InlineData(PortalRoles.Admin, true)]
+    [InlineData(PortalRoles.Marketer, false)]
+    public async Task ProfilePage_OpensForAgentsPrivacyOfficersAndAdminsOnly(string role, bool allowed)
+    {
+        using var client = portal.CreatePortalClient();
+        await PortalFactory.SignInAsync(client, Demo(role).Email, Demo(role).Password);
+
+        var response = await client.GetAsync("/customers/1");
+
+        if (allowed)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("Profile · Customer360 Portal", await response.Content.ReadAsStringAsync());
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("http://localhost/Account/AccessDenied", response.Headers.Location!.ToString());
+        }
+    }
+
     [Fact]
     public async Task SignIn_WithWrongPassword_StaysOnSignInAndLogsNoPersonalData()
     {

@@ -178,9 +178,7 @@ internal static class DemoPlaces
         switch (rng.Next(4))
         {
             case 0:
-                foreach (var (l, s) in Abbreviations)
-                    if (line.Contains(l, StringComparison.Ordinal)) return line.Replace(l, s, StringComparison.Ordinal);
-                return line.ToUpperInvariant();
+                return Abbreviate(line) ?? line.ToUpperInvariant();
             case 1:
                 return line.ToUpperInvariant();
             case 2:
@@ -188,6 +186,14 @@ internal static class DemoPlaces
             default:
                 return line.Replace("Flat ", "Apartment ", StringComparison.Ordinal).Replace(", Apt ", " #", StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The line with its street type abbreviated ("High Street" → "High St"), or null when it has none.</summary>
+    public static string? Abbreviate(string line)
+    {
+        foreach (var (l, s) in Abbreviations)
+            if (line.Contains(l, StringComparison.Ordinal)) return line.Replace(l, s, StringComparison.Ordinal);
+        return null;
     }
 
     /// <summary>The same postcode written differently: UK without the space or in lower case; US as ZIP+4.</summary>

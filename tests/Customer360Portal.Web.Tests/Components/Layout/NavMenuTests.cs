@@ -6,12 +6,17 @@ namespace Customer360Portal.Web.Tests.Components.Layout;
 
 public class NavMenuTests : PortalTestContext
 {
+    // The Match review entry counts open reviews: the menu needs the real queue on a (here empty) store.
+    private Customer360Portal.Tests.Shared.TestProfileStore store = default!;
+
+    public override async Task InitializeAsync() => store = await UseProfileStoreAsync(Pages.IdentityTestData.StrictMerging);
+
     public static TheoryData<string, string[]> NavByRole => new()
     {
-        { PortalRoles.Agent, ["Home", "Customers", "My account"] },
+        { PortalRoles.Agent, ["Home", "Customers", "Match review", "My account"] },
         { PortalRoles.Marketer, ["Home", "Segments", "Insights", "My account"] },
         { PortalRoles.PrivacyOfficer, ["Home", "Consent", "Requests", "Audit log", "My account"] },
-        { PortalRoles.Admin, ["Home", "Customers", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Data quality", "My account"] },
+        { PortalRoles.Admin, ["Home", "Customers", "Match review", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Data quality", "My account"] },
     };
 
     [Theory]
@@ -33,7 +38,7 @@ public class NavMenuTests : PortalTestContext
 
         var links = Render<NavMenu>().FindAll("a").Select(a => a.TextContent.Trim()).ToArray();
 
-        Assert.Equal(["Home", "Customers", "Segments", "Insights", "My account"], links);
+        Assert.Equal(["Home", "Customers", "Match review", "Segments", "Insights", "My account"], links);
     }
 
     [Fact]
@@ -57,5 +62,20 @@ public class NavMenuTests : PortalTestContext
         Assert.Contains("privacy/requests", hrefs);
         Assert.Contains("privacy/audit", hrefs);
         Assert.DoesNotContain("admin/users", hrefs);
+    }
+
+    [Fact]
+    public async Task NavMenu_ShowsTheOpenReviewCountBesideMatchReview_OutsideTheLinkName()
+    {
+        await Pages.IdentityTestData.AddSourcesAsync(store);
+        await Pages.IdentityTestData.BorderlinePairAsync(store);
+        SignInAs("agent@example.com", PortalRoles.Agent);
+
+        var nav = Render<NavMenu>();
+
+        var link = nav.FindAll("a").Single(a => a.TextContent.Contains("Match review"));
+        var count = link.QuerySelector("[data-testid=open-reviews-count]")!;
+        Assert.Equal(("1", "true"), (count.TextContent, count.GetAttribute("aria-hidden")));
+        Assert.Equal("reviews", link.GetAttribute("href"));
     }
 }

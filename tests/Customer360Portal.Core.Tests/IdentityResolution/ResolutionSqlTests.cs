@@ -1,0 +1,55 @@
+using Customer360Portal.Core.IdentityResolution;
+using Customer360Portal.Data;
+using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace Customer360Portal.Core.Tests.IdentityResolution;
+
+/// <summary>No SQL Server runs here: resolution's bulk statements and hot queries for it are proven to parse as T-SQL.</summary>
+public class ResolutionSqlTests
+{
+    // Nothing here opens a connection.
+    private static SqlServerProfileStore SqlServerStore() =>
+        new(new DbContextOptionsBuilder<SqlServerProfileStore>()
+            .UseSqlServer("Server=unused;Database=Customer360Portal;Integrated Security=false;Encrypt=true")
+            .UseApplicationServiceProvider(IdentitySchema.StandaloneServices).Options);
+
+    public static TheoryData<string> Statements()
+    {
+        using var store = SqlServerStore();
+        var ids = new List<long> { 1, 2 };
+        var keys = new List<long> { 10, 20 };
+        var values = new List<string> { "a@example.com" };
+        return new TheoryData<string>(
+            BulkRows<Customer>.Insert(store, null).Sql,
+            BulkRows<Customer>.Update(store, null).Sql,
+            BulkRows<CustomerFieldLineage>.Insert(store, null).Sql,
+            BulkRows<Customer360Portal.Data.Model.Identifier>.Insert(store, null).Sql,
+            BulkRows<CustomerTrait>.Insert(store, null).Sql,
+            BulkRows<ProfileMatchKey>.Insert(store, null).Sql,
+            store.MatchKeys.Where(k => keys.Contains(k.KeyHash)).Select(k => k.CustomerId).ToQueryString(),
+            store.Customers.Where(c => ids.Contains(c.Id)).ToQueryString(),
+            store.Identifiers.Where(i => i.Type == IdentifierType.Email && values.Contains(i.Value)).Select(i => new { i.Value, i.CustomerId }).ToQueryString(),
+            store.Identifiers.Where(i => ids.Contains(i.CustomerId) && i.Type == IdentifierType.AccountId).Select(i => new { i.CustomerId, i.Value }).ToQueryString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public void SqlServerStatement_ParsesAsTSql(string sql)
+    {
+        new TSql170Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"line {e.Line}: {e.Message}")) + "\n" + sql);
+    }
+
+    [Fact]
+    public void BulkInsert_ReturnsTheGeneratedKey_AndSkipsIt()
+    {
+        using var store = SqlServerStore();
+        var sql = BulkRows<Customer>.Insert(store, null).Sql;
+
+        Assert.Contains("OUTPUT INSERTED.[Id]", sql);
+        Assert.DoesNotContain("([Id]", sql);
+    }
+}
