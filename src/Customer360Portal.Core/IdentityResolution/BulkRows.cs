@@ -18,20 +18,25 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
     private readonly DbCommand command;
     private readonly (IProperty Property, DbParameter Parameter, ValueConverter? Converter)[] columns;
     private readonly bool returnsKey;
+    // Multi-row inserts: one statement carries many rows (SQLite and SQL Server both pay per statement, not per row).
+    private readonly DbCommand? single;
+    private readonly int rowsPerStatement = 1;
+    private int buffered;
 
-    private BulkRows(DbCommand command, (IProperty, DbParameter, ValueConverter?)[] columns, bool returnsKey)
+    private BulkRows(DbCommand command, (IProperty, DbParameter, ValueConverter?)[] columns, bool returnsKey, DbCommand? single = null, int rowsPerStatement = 1)
     {
         this.command = command;
         this.columns = columns;
         this.returnsKey = returnsKey;
+        this.single = single;
+        this.rowsPerStatement = rowsPerStatement;
     }
 
     /// <summary>INSERT of every column except a store-generated key; <see cref="Write"/> then returns the new key.</summary>
     public static BulkRows<T> Insert(ProfileStore store, DbTransaction? transaction)
     {
         var (entity, table, quote) = Describe(store);
-        var key = entity.FindPrimaryKey()!.Properties;
-        var generated = key.Count == 1 && key[0].ValueGenerated == ValueGenerated.OnAdd ? key[0] : null;
+        var generated = GeneratedKey(entity);
         var properties = entity.GetProperties().Where(p => p != generated).ToArray();
         var names = string.Join(", ", properties.Select(p => quote(p.GetColumnName())));
         var values = string.Join(", ", properties.Select((_, i) => "@p" + i));
@@ -41,6 +46,44 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
             : $"INSERT INTO {table} ({names}) VALUES ({values}) RETURNING {quote(generated.GetColumnName())}";
         return Build(store, transaction, sql, properties, generated is not null);
     }
+
+    /// <summary>
+    /// INSERT of many rows per statement (rows are sent when a statement is full, and on <see cref="Flush"/> or
+    /// dispose). With <paramref name="explicitKeys"/> the caller sets generated keys itself (it holds the write lock
+    /// and knows the next free id), which is what lets profiles be inserted many at a time.
+    /// </summary>
+    public static BulkRows<T> InsertMany(ProfileStore store, DbTransaction? transaction, bool explicitKeys = false)
+    {
+        var (entity, table, quote) = Describe(store);
+        var generated = GeneratedKey(entity);
+        var properties = entity.GetProperties().Where(p => explicitKeys || p != generated).ToArray();
+        var names = string.Join(", ", properties.Select(p => quote(p.GetColumnName())));
+        // SQL Server takes at most 2,100 parameters a statement; SQLite finds each parameter by name (a linear search
+        // per parameter), so its statements stay small.
+        var rows = Math.Clamp((store.Database.IsSqlServer() ? 2_000 : 120) / properties.Length, 1, 100);
+        string Statement(int count)
+        {
+            var values = string.Join(", ", Enumerable.Range(0, count).Select(r =>
+                "(" + string.Join(", ", properties.Select((_, c) => "@p" + (r * properties.Length + c))) + ")"));
+            var sql = $"INSERT INTO {table} ({names}) VALUES {values}";
+            return explicitKeys && generated is not null && store.Database.IsSqlServer()
+                ? $"SET IDENTITY_INSERT {table} ON; {sql}; SET IDENTITY_INSERT {table} OFF;" : sql;
+        }
+        var many = Prepared(store, transaction, Statement(rows), rows * properties.Length);
+        var one = Prepared(store, transaction, Statement(1), properties.Length);
+        var columns = Enumerable.Range(0, rows * properties.Length)
+            .Select(i => (properties[i % properties.Length], many.Parameters[i], Converter(properties[i % properties.Length]))).ToArray();
+        if (many.Connection?.State == System.Data.ConnectionState.Open) { many.Prepare(); one.Prepare(); }
+        return new BulkRows<T>(many, columns, false, one, rows);
+    }
+
+    private static IProperty? GeneratedKey(IEntityType entity)
+    {
+        var key = entity.FindPrimaryKey()!.Properties;
+        return key.Count == 1 && key[0].ValueGenerated == ValueGenerated.OnAdd ? key[0] : null;
+    }
+
+    private static ValueConverter? Converter(IProperty property) => property.GetValueConverter() ?? property.GetTypeMapping().Converter;
 
     /// <summary>UPDATE of every non-key column, by key.</summary>
     public static BulkRows<T> Update(ProfileStore store, DbTransaction? transaction)
@@ -53,23 +96,55 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         return Build(store, transaction, $"UPDATE {table} SET {sets} WHERE {where}", properties, false);
     }
 
-    /// <summary>Writes one row; returns the generated key for inserts that have one, else the rows affected.</summary>
+    /// <summary>Writes one row (or buffers it, for <see cref="InsertMany"/>); returns the generated key for single inserts that have one.</summary>
     public long Write(T row)
     {
-        foreach (var (property, parameter, converter) in columns)
+        if (single is not null)
         {
+            var width = columns.Length / rowsPerStatement;
+            Bind(row, buffered * width, width);
+            if (++buffered < rowsPerStatement) return 0;
+            buffered = 0;
+            return command.ExecuteNonQuery();
+        }
+        Bind(row, 0, columns.Length);
+        // Synchronous on purpose: SQLite has no async I/O, and a Task per row costs more than the write.
+        return returnsKey ? Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) : command.ExecuteNonQuery();
+    }
+
+    /// <summary>Sends rows still waiting for a full multi-row statement.</summary>
+    public void Flush()
+    {
+        if (single is null || buffered == 0) return;
+        var width = columns.Length / rowsPerStatement;
+        for (var r = 0; r < buffered; r++)
+        {
+            for (var c = 0; c < width; c++) single.Parameters[c].Value = columns[r * width + c].Parameter.Value;
+            single.ExecuteNonQuery();
+        }
+        buffered = 0;
+    }
+
+    private void Bind(T row, int from, int width)
+    {
+        for (var c = from; c < from + width; c++)
+        {
+            var (property, parameter, converter) = columns[c];
             var value = property.GetGetter().GetClrValue(row);
             if (converter is not null && value is not null) value = converter.ConvertToProvider(value);
             parameter.Value = value ?? DBNull.Value;
         }
-        // Synchronous on purpose: SQLite has no async I/O, and a Task per row costs more than the write.
-        return returnsKey ? Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) : command.ExecuteNonQuery();
     }
 
     /// <summary>The statement's text (tests parse the SQL Server one, since no engine runs here).</summary>
     public string Sql => command.CommandText;
 
-    public ValueTask DisposeAsync() => command.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Flush();
+        await command.DisposeAsync();
+        if (single is not null) await single.DisposeAsync();
+    }
 
     /// <summary>A prepared statement with named parameters @p0.. on the store's connection, for ad-hoc bulk SQL.</summary>
     public static DbCommand Prepared(ProfileStore store, DbTransaction? transaction, string sql, int parameters)
@@ -99,7 +174,7 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
     private static BulkRows<T> Build(ProfileStore store, DbTransaction? transaction, string sql, IProperty[] properties, bool returnsKey)
     {
         var command = Prepared(store, transaction, sql, properties.Length);
-        var columns = properties.Select((p, i) => (p, command.Parameters[i], p.GetValueConverter() ?? p.GetTypeMapping().Converter)).ToArray();
+        var columns = properties.Select((p, i) => (p, command.Parameters[i], Converter(p))).ToArray();
         if (command.Connection?.State == System.Data.ConnectionState.Open) command.Prepare();
         return new BulkRows<T>(command, columns, returnsKey);
     }

@@ -157,11 +157,17 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
 
         var existing = await store.Customers.AsNoTracking().Include(c => c.Lineage).Where(c => c.Status == CustomerStatus.Active)
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        await using var insertCustomer = BulkRows<Customer>.Insert(store, transaction);
+        // Into an empty profile store, SQLite builds secondary indexes far faster once, sorted, than row by row.
+        var deferredIndexes = existing.Count == 0 && store.Database.IsSqlite()
+            ? await DropSecondaryIndexesAsync(store, transaction, [typeof(Customer), typeof(CustomerFieldLineage), typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey)], cancellationToken)
+            : [];
+        // New profiles get ids from here on: this transaction holds the store's write lock.
+        var nextId = (await store.Customers.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0) + 1;
+        await using var insertCustomer = BulkRows<Customer>.InsertMany(store, transaction, explicitKeys: true);
         await using var updateCustomer = BulkRows<Customer>.Update(store, transaction);
-        await using var insertLineage = BulkRows<CustomerFieldLineage>.Insert(store, transaction);
-        await using var insertIdentifier = BulkRows<Identifier>.Insert(store, transaction);
-        await using var insertTrait = BulkRows<CustomerTrait>.Insert(store, transaction);
+        await using var insertLineage = BulkRows<CustomerFieldLineage>.InsertMany(store, transaction);
+        await using var insertIdentifier = BulkRows<Identifier>.InsertMany(store, transaction);
+        await using var insertTrait = BulkRows<CustomerTrait>.InsertMany(store, transaction);
         var (_, sourceTable, q) = BulkRows<SourceRecord>.Describe(store);
         await using var moveRecord = BulkRows<SourceRecord>.Prepared(store, transaction,
             $"UPDATE {sourceTable} SET {q("CustomerId")} = @p0, {q("OriginCustomerId")} = COALESCE({q("OriginCustomerId")}, @p0), {q("Status")} = @p1 WHERE {q("Id")} = @p2", 3);
@@ -174,49 +180,79 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         // Profiles first (new ones get their ids), derived rows after; keys are written sorted, which is what the index wants.
         var keys = new List<(long Key, long Customer)>();
         var resolved = SourceRecordStatus.Resolved.ToString();
-        for (var k = 0; k < members.Count; k++)
+        // In chunks: a chunk's profiles are written (and flushed) before the rows that point at them.
+        const int Chunk = 2_000;
+        var chunk = new List<(int K, Customer Customer, ProfileDerivation.Derived Derived)>(Chunk);
+        for (var start = 0; start < members.Count; start += Chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var cluster = members[k].Select(i => (records[i].Id, records[i].SourceKey, records[i].Record)).ToList();
-            var isNew = clusterId[k] == 0;
-            var customer = isNew ? new Customer { Status = CustomerStatus.Active, CreatedAt = now } : Reset(existing[clusterId[k]]);
-            var derived = ProfileDerivation.Derive(customer, cluster, rules);
-            customer.UpdatedAt = now;
-            customer.Version++;
-            if (isNew) clusterId[k] = customer.Id = insertCustomer.Write(customer);
-            else
+            chunk.Clear();
+            // Deriving is pure CPU work per profile: in parallel; writing stays on this one connection.
+            var end = Math.Min(members.Count, start + Chunk);
+            var derivedChunk = new (Customer Customer, ProfileDerivation.Derived Derived, bool IsNew)[end - start];
+            Parallel.For(start, end, k =>
             {
-                updateCustomer.Write(customer);
-                foreach (var delete in deletes) { delete.Parameters[0].Value = customer.Id; delete.ExecuteNonQuery(); }
-            }
-            var id = customer.Id;
-            foreach (var lineage in customer.Lineage) { lineage.CustomerId = id; insertLineage.Write(lineage); }
-            foreach (var identifier in derived.Identifiers) { identifier.CustomerId = id; insertIdentifier.Write(identifier); }
-            foreach (var trait in derived.Traits) { trait.CustomerId = id; insertTrait.Write(trait); }
-            foreach (var key in derived.MatchKeys) keys.Add((key, id));
-            foreach (var i in members[k])
+                var cluster = members[k].Select(i => (records[i].Id, records[i].SourceKey, records[i].Record)).ToList();
+                var isNew = clusterId[k] == 0;
+                var customer = isNew ? new Customer { Status = CustomerStatus.Active, CreatedAt = now } : Reset(existing[clusterId[k]]);
+                derivedChunk[k - start] = (customer, ProfileDerivation.Derive(customer, cluster, rules), isNew);
+            });
+            for (var k = start; k < end; k++)
             {
-                var was = records[i].CustomerId is { } c ? current(c) : (long?)null;
-                if (was == id && records[i].CustomerId == id) continue;
-                moveRecord.Parameters[0].Value = id;
-                moveRecord.Parameters[1].Value = resolved;
-                moveRecord.Parameters[2].Value = records[i].Id;
-                moveRecord.ExecuteNonQuery();
-                if (records[i].CustomerId is { } old && old != id)
+                var (customer, derived, isNew) = derivedChunk[k - start];
+                customer.UpdatedAt = now;
+                customer.Version++;
+                if (isNew)
                 {
-                    moveInteractions.Parameters[0].Value = id;
-                    moveInteractions.Parameters[1].Value = records[i].Id;
-                    moveInteractions.Parameters[2].Value = old;
-                    moveInteractions.ExecuteNonQuery();
+                    clusterId[k] = customer.Id = nextId++;
+                    insertCustomer.Write(customer);
+                }
+                else
+                {
+                    updateCustomer.Write(customer);
+                    foreach (var delete in deletes) { delete.Parameters[0].Value = customer.Id; delete.ExecuteNonQuery(); }
+                }
+                chunk.Add((k, customer, derived));
+            }
+            insertCustomer.Flush();
+            foreach (var (k, customer, derived) in chunk)
+            {
+                var id = customer.Id;
+                foreach (var lineage in customer.Lineage) { lineage.CustomerId = id; insertLineage.Write(lineage); }
+                foreach (var identifier in derived.Identifiers) { identifier.CustomerId = id; insertIdentifier.Write(identifier); }
+                foreach (var trait in derived.Traits) { trait.CustomerId = id; insertTrait.Write(trait); }
+                foreach (var key in derived.MatchKeys) keys.Add((key, id));
+                foreach (var i in members[k])
+                {
+                    if (records[i].CustomerId == id) continue;
+                    moveRecord.Parameters[0].Value = id;
+                    moveRecord.Parameters[1].Value = resolved;
+                    moveRecord.Parameters[2].Value = records[i].Id;
+                    moveRecord.ExecuteNonQuery();
+                    if (records[i].CustomerId is { } old)
+                    {
+                        moveInteractions.Parameters[0].Value = id;
+                        moveInteractions.Parameters[1].Value = records[i].Id;
+                        moveInteractions.Parameters[2].Value = old;
+                        moveInteractions.ExecuteNonQuery();
+                    }
                 }
             }
-            if (k % 10_000 == 0) progress?.Report(new FullResolutionProgress("persist", k, members.Count));
+            progress?.Report(new FullResolutionProgress("persist", Math.Min(members.Count, start + Chunk), members.Count));
         }
+        insertLineage.Flush();
+        insertIdentifier.Flush();
+        insertTrait.Flush();
         keys.Sort();
-        await using (var insertKey = BulkRows<ProfileMatchKey>.Insert(store, transaction))
+        await using (var insertKey = BulkRows<ProfileMatchKey>.InsertMany(store, transaction))
             foreach (var (key, customer) in keys) insertKey.Write(new ProfileMatchKey { KeyHash = key, CustomerId = customer });
         foreach (var delete in deletes) await delete.DisposeAsync();
 
+        foreach (var create in deferredIndexes)
+        {
+            await using var command = BulkRows<Customer>.Prepared(store, transaction, create, 0);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
         // Profiles that kept no record redirect to the profile that took most of their records.
         var clusterOfRecord = new long[records.Count];
         for (var k = 0; k < members.Count; k++) foreach (var i in members[k]) clusterOfRecord[i] = clusterId[k];
@@ -233,15 +269,15 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         }
 
         var reviews = 0;
+        var asked = (await store.MatchReviews.AsNoTracking().Where(r => r.Status == ReviewStatus.Open || r.Status == ReviewStatus.Rejected)
+            .Select(r => new { r.LeftCustomerId, r.RightCustomerId }).ToListAsync(cancellationToken))
+            .Select(r => (r.LeftCustomerId, r.RightCustomerId)).ToHashSet();
         foreach (var (left, right, pair) in reviewPairs)
         {
             var (a, b) = (clusterOfRecord[left], clusterOfRecord[right]);
             if (a == b) continue;
             var (low, high) = (Math.Min(a, b), Math.Max(a, b));
-            if (await store.MatchReviews.AnyAsync(r => r.LeftCustomerId == low && r.RightCustomerId == high
-                    && (r.Status == ReviewStatus.Open || r.Status == ReviewStatus.Rejected), cancellationToken)
-                || store.ChangeTracker.Entries<MatchReview>().Any(e => e.Entity.LeftCustomerId == low && e.Entity.RightCustomerId == high))
-                continue;
+            if (!asked.Add((low, high))) continue;
             var pattern = Comparisons.Compare(PreparedPerson.From(PersonRecords.From(records[left].Id, records[left].SourceKey, records[left].Record)),
                 PreparedPerson.From(PersonRecords.From(records[right].Id, records[right].SourceKey, records[right].Record)));
             var evidence = model.Explain(pattern, []).Select(e => new { field = e.Field.ToString(), level = e.Level, weight = e.Weight });
@@ -270,6 +306,27 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         await transaction.CommitAsync(cancellationToken);
         models.Forget();
         return (members.Count, merges, reviews);
+    }
+
+    /// <summary>Drops the tables' own secondary indexes (SQLite) and returns the statements that recreate them.</summary>
+    private static async Task<List<string>> DropSecondaryIndexesAsync(ProfileStore store, System.Data.Common.DbTransaction transaction, Type[] types,
+        CancellationToken cancellationToken)
+    {
+        var creates = new List<(string Name, string Sql)>();
+        foreach (var type in types)
+        {
+            await using var query = BulkRows<Customer>.Prepared(store, transaction,
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = @p0", 1);
+            query.Parameters[0].Value = store.Model.FindEntityType(type)!.GetTableName();
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) creates.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        foreach (var (name, _) in creates)
+        {
+            await using var drop = BulkRows<Customer>.Prepared(store, transaction, $"DROP INDEX \"{name.Replace("\"", "\"\"")}\"", 0);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return creates.Select(c => c.Sql).ToList();
     }
 
     private static Customer Reset(Customer customer)

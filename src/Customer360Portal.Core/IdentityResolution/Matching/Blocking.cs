@@ -27,13 +27,19 @@ public static class Blocking
         return keys;
     }
 
-    /// <summary>Rules that block the training pairs; each leaves the fields it blocks on out of what it trains.</summary>
+    /// <summary>
+    /// Rules that block the training pairs; each leaves the fields it blocks on out of what it trains. They are chosen
+    /// so that pairs sharing the key are often the same person and otherwise agree on little else by chance: a rule
+    /// like "same family name" would hand EM a crowd of namesakes from one town (same culture, same city), and EM
+    /// would learn that a different birth date and address is normal for one person.
+    /// </summary>
     public static readonly TrainingRule[] TrainingRules =
     [
         new("date of birth", [Field.Dob], p => p.Dob.Length > 0 ? Hash('b', p.Dob, "") : 0),
-        new("family name sound", [Field.Family], p => p.Family.Length > 0 ? Hash('r', TextSimilarity.Soundex(p.Family), "") : 0),
-        new("postcode", [Field.Postcode], p => p.Postcode.Length > 0 ? Hash('q', p.Postcode, "") : 0),
+        new("postcode and house number", [Field.Postcode, Field.StreetNumber], p => p.Postcode.Length > 0 && p.StreetNumber.Length > 0 ? Hash('q', p.Postcode, p.StreetNumber) : 0),
         new("email", [Field.Email], p => p.Email.Length > 0 ? Hash('e', p.Email, "") : 0),
+        new("phone", [Field.Phone], p => p.Phone.Length > 0 ? Hash('h', p.Phone, "") : 0),
+        new("national id", [Field.NationalId], p => p.NationalId.Length > 0 ? Hash('n', p.NationalId, "") : 0),
     ];
 
     /// <summary>FNV-1a over the kind and the two parts: stable across runs and machines, unlike string.GetHashCode.</summary>

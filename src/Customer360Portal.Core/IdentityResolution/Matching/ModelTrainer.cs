@@ -94,7 +94,7 @@ public static class ModelTrainer
                 for (var l = 0; l < m[f]!.Length; l++) sums[f][l] += m[f]![l];
                 counts[f]++;
             }
-            if (rule.BlockedFields is [Field.Dob] or [Field.Postcode])
+            if (rule.BlockedFields is [Field.Dob])
                 priorEstimates.Add(lambda * pairsInBlocks / Math.Max(1, BlockedFieldCoverage(people, rule.BlockedFields[0])));
         }
         var mFinal = new double[Comparisons.FieldCount][];
@@ -103,7 +103,7 @@ public static class ModelTrainer
         // The dob and postcode rules' match counts were found only where both records agree exactly on that field.
         var allPairs = people.Count * (people.Count - 1) / 2.0;
         var matches = priorEstimates.Count == 0 ? people.Count * 0.1 : priorEstimates.Average();
-        var exactShare = priorEstimates.Count == 0 ? 1 : (mFinal[(int)Field.Dob][0] + mFinal[(int)Field.Postcode][0]) / 2;
+        var exactShare = priorEstimates.Count == 0 ? 1 : mFinal[(int)Field.Dob][0];
         var prior = Math.Clamp(matches / exactShare / Math.Max(1, allPairs), 1e-12, 0.5);
 
         var model = new MatchModel
@@ -124,7 +124,7 @@ public static class ModelTrainer
     /// <summary>Share of records that have the field (matches need it on both sides to be found by its rule).</summary>
     private static double BlockedFieldCoverage(IReadOnlyList<PreparedPerson> people, Field field)
     {
-        var have = people.Count(p => field switch { Field.Dob => p.Dob.Length > 0, Field.Postcode => p.Postcode.Length > 0, _ => true });
+        var have = people.Count(p => field switch { Field.Dob => p.Dob.Length > 0, _ => true });
         var share = have / (double)Math.Max(1, people.Count);
         return share * share;
     }
