@@ -61,6 +61,8 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(store.Host.Services.GetRequiredService<SourceRegistry>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ReviewQueue>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<IdentityGraph>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<ResolutionOverview>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<ResolutionJobs>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileChangeNotifier>());
         Services.AddSingleton(TimeProvider.System);
         return store;

@@ -13,10 +13,11 @@ public sealed record PortalArea(string Title, string Path, string Heading)
     public static readonly PortalArea Users = new("Users", "admin/users", "Users");
     public static readonly PortalArea Sync = new("Sync", "admin/sync", "Sync");
     public static readonly PortalArea Quarantine = new("Quarantine", "admin/quarantine", "Quarantine");
+    public static readonly PortalArea Resolution = new("Identity resolution", "admin/resolution", "Identity resolution");
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", "Data quality");
 
     /// <summary>In navigation order.</summary>
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, Resolution, DataQuality];
 }
 
 /// <summary>A sign-in and the areas its role opens, in navigation order.</summary>

@@ -27,6 +27,7 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     private readonly Dictionary<long, Dictionary<string, CustomerTrait>> traits = [];
     private readonly Dictionary<long, List<long>> batchKeys = [];
     private readonly HashSet<long> lineageMissing = [];
+    private readonly HashSet<Customer> created = [];
     private readonly Dictionary<long, string?> accounts = [];
 
     public async Task LoadOwnersAsync(List<IdentityKey> keys, CancellationToken cancellationToken)
@@ -64,6 +65,7 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
             Status = CustomerStatus.Active, CreatedAt = Now, UpdatedAt = Now, LifecycleStage = LifecycleStage.Unknown, Anonymous = anonymous,
         };
         Store.Customers.Add(customer);
+        created.Add(customer);
         return customer;
     }
 
@@ -77,7 +79,7 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     public async Task<HashSet<IdentityKey>> HeldAsync(Customer customer, CancellationToken cancellationToken)
     {
         if (held.TryGetValue(customer.Id, out var set)) return set;
-        set = customer.Id == 0 ? [] : (await Store.Identifiers.AsNoTracking().Where(i => i.CustomerId == customer.Id)
+        set = customer.Id == 0 || created.Contains(customer) ? [] : (await Store.Identifiers.AsNoTracking().Where(i => i.CustomerId == customer.Id)
             .Select(i => new { i.Type, i.Value }).ToListAsync(cancellationToken)).Select(i => new IdentityKey(i.Type, i.Value)).ToHashSet();
         // Identifiers added earlier in this batch are not saved yet.
         set.UnionWith(owners.Where(o => o.Value.Contains(customer.Id)).Select(o => o.Key));
@@ -149,7 +151,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     {
         if (!keysHeld.TryGetValue(customer.Id, out var set))
         {
-            set = Store.MatchKeys.AsNoTracking().Where(k => k.CustomerId == customer.Id).Select(k => k.KeyHash).ToHashSet();
+            // A profile made in this batch has no stored keys yet: no need to ask.
+            set = created.Contains(customer) ? [] : Store.MatchKeys.AsNoTracking().Where(k => k.CustomerId == customer.Id).Select(k => k.KeyHash).ToHashSet();
             keysHeld[customer.Id] = set;
         }
         foreach (var key in keys.Select(k => unchecked((long)k)))
@@ -166,7 +169,7 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
         if (record.Traits.Count == 0) return;
         if (!traits.TryGetValue(customer.Id, out var existing))
         {
-            existing = await Store.Traits.Where(t => t.CustomerId == customer.Id).ToDictionaryAsync(t => t.Key, cancellationToken);
+            existing = created.Contains(customer) ? [] : await Store.Traits.Where(t => t.CustomerId == customer.Id).ToDictionaryAsync(t => t.Key, cancellationToken);
             traits[customer.Id] = existing;
         }
         foreach (var (key, value) in record.Traits)
@@ -204,6 +207,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
         keysHeld.Remove(survivorId);
         traits.Remove(mergedId);
         traits.Remove(survivorId);
+        // Both now have saved rows (the merge moved them): caches reload from the store from here on.
+        created.RemoveWhere(c => c.Id == mergedId || c.Id == survivorId);
         Touched.Remove(mergedId);
     }
 }

@@ -20,6 +20,7 @@ public static class IdentityResolutionSetup
         builder.Services.AddSingleton<ResolutionGate>();
         builder.Services.AddSingleton<FullResolution>();
         builder.Services.AddSingleton<ResolutionJobs>();
+        builder.Services.AddSingleton<ResolutionOverview>();
         builder.Services.AddSingleton<ResolutionJobService>();
         if (runInBackground)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ResolutionJobService>());

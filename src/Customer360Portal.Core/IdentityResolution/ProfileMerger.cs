@@ -23,10 +23,16 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
     public static (Customer Survivor, Customer Merged) Order(Customer a, Customer b) =>
         a.Anonymous != b.Anonymous ? (a.Anonymous ? (b, a) : (a, b)) : a.Id <= b.Id ? (a, b) : (b, a);
 
+    private (Survivorship Rules, DateTime At)? survivorship;
+
+    /// <summary>The rules with the sources' trust ranks (re-read at most every 30 seconds: they change rarely).</summary>
     public async Task<Survivorship> SurvivorshipAsync(ProfileStore store, CancellationToken cancellationToken)
     {
+        if (survivorship is { } cached && DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(30)) return cached.Rules;
         var ranks = await store.DataSources.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.TrustRank, cancellationToken);
-        return new Survivorship(options.Value.RuleFor, ranks);
+        var rules = new Survivorship(options.Value.RuleFor, ranks);
+        survivorship = (rules, DateTime.UtcNow);
+        return rules;
     }
 
     public PairScore Score(BatchContext context, Customer candidate, PersonRecord record) =>

@@ -62,10 +62,12 @@ public static class PortalAreas
         "Source systems and the background services that bring their data in.");
     public static readonly PortalArea Quarantine = new("Quarantine", "admin/quarantine", Icons.Material.Filled.Report, Policies.Administration, AdminRoles,
         "Records that failed validation: fix them and replay, nothing is lost.");
+    public static readonly PortalArea Resolution = new("Identity resolution", "admin/resolution", Icons.Material.Filled.Hub, Policies.Administration, AdminRoles,
+        "How records become people: the match model, merges, reviews and full re-resolution.");
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", Icons.Material.Filled.FactCheck, Policies.Administration, AdminRoles,
         "Completeness, validity, duplicates and quarantine.");
 
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, Resolution, DataQuality];
 
     public static IEnumerable<PortalArea> For(System.Security.Claims.ClaimsPrincipal user) =>
         All.Where(a => a.Roles.Any(user.IsInRole));

@@ -1,3 +1,5 @@
+using Customer360Portal.Core.Names;
+
 namespace Customer360Portal.Core.IdentityResolution.Matching;
 
 /// <summary>
@@ -14,9 +16,12 @@ public static class Blocking
         var keys = new List<ulong>(9);
         var givenSound = TextSimilarity.Soundex(p.Given);
         var familySound = TextSimilarity.Soundex(p.Family);
-        if (familySound.Length > 0 && p.Given.Length > 0) keys.Add(Hash('F', familySound, p.Given[..1]));
         if (familySound.Length > 0 && givenSound.Length > 0)
             keys.Add(string.CompareOrdinal(givenSound, familySound) <= 0 ? Hash('S', givenSound, familySound) : Hash('S', familySound, givenSound));
+        // Nicknames change a name's sound (Kate, Katherine): the family name's sound with the canonical given name.
+        if (familySound.Length > 0 && p.Given.Length > 0)
+            foreach (var formal in GivenNameVariants.FormalNamesOf(p.Given).Take(2))
+                keys.Add(Hash('V', familySound, TextSimilarity.Clean(formal)));
         if (p.Dob.Length > 0 && p.Given.Length > 0) keys.Add(Hash('D', p.Dob, p.Given[..1]));
         if (p.Dob.Length > 0 && p.Family.Length > 0) keys.Add(Hash('d', p.Dob, p.Family[..1]));
         if (p.Postcode.Length > 0 && p.StreetNumber.Length > 0) keys.Add(Hash('P', p.Postcode, p.StreetNumber));

@@ -92,7 +92,7 @@ public sealed record MatchThresholds
     public double ClearNonMatchProbability { get; init; } = 0.01;
     public int MaxClusterSize { get; init; } = 50;
     /// <summary>Blocks larger than this are skipped: a key hundreds of records share does not discriminate.</summary>
-    public int MaxBlockSize { get; init; } = 500;
+    public int MaxBlockSize { get; init; } = 200;
 
     public MatchDecision Decide(double probability) =>
         probability >= MergeProbability ? MatchDecision.Merge

@@ -101,7 +101,7 @@ public static class ModelTrainer
         for (var f = 0; f < Comparisons.FieldCount; f++)
             mFinal[f] = counts[f] == 0 ? (double[])TypicalM[f].Clone() : sums[f].Select(s => s / counts[f]).ToArray();
         // The dob and postcode rules' match counts were found only where both records agree exactly on that field.
-        var allPairs = people.Count * (people.Count - 1) / 2.0;
+        var allPairs = (double)people.Count * (people.Count - 1) / 2;
         var matches = priorEstimates.Count == 0 ? people.Count * 0.1 : priorEstimates.Average();
         var exactShare = priorEstimates.Count == 0 ? 1 : mFinal[(int)Field.Dob][0];
         var prior = Math.Clamp(matches / exactShare / Math.Max(1, allPairs), 1e-12, 0.5);
@@ -215,7 +215,7 @@ public static class ModelTrainer
             if (end - start > 1)
             {
                 blocks.Add((start, end));
-                pairsInBlocks += (end - start) * (end - start - 1) / 2.0;
+                pairsInBlocks += (double)(end - start) * (end - start - 1) / 2;
             }
             start = end;
         }
@@ -224,7 +224,7 @@ public static class ModelTrainer
         foreach (var (start, end) in blocks)
         {
             var size = end - start;
-            var blockPairs = size * (size - 1) / 2.0;
+            var blockPairs = (double)size * (size - 1) / 2;
             if (rate >= 1)
             {
                 for (var p = start; p < end; p++)

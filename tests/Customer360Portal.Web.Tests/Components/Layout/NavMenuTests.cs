@@ -16,7 +16,7 @@ public class NavMenuTests : PortalTestContext
         { PortalRoles.Agent, ["Home", "Customers", "Match review", "My account"] },
         { PortalRoles.Marketer, ["Home", "Segments", "Insights", "My account"] },
         { PortalRoles.PrivacyOfficer, ["Home", "Consent", "Requests", "Audit log", "My account"] },
-        { PortalRoles.Admin, ["Home", "Customers", "Match review", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Data quality", "My account"] },
+        { PortalRoles.Admin, ["Home", "Customers", "Match review", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Identity resolution", "Data quality", "My account"] },
     };
 
     [Theory]
