@@ -20,7 +20,6 @@ public abstract class ProfileStore(DbContextOptions options)
     : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Customer> Customers => Set<Customer>();
-    public DbSet<CustomerFieldLineage> FieldLineage => Set<CustomerFieldLineage>();
     public DbSet<Identifier> Identifiers => Set<Identifier>();
     public DbSet<DataSource> DataSources => Set<DataSource>();
     public DbSet<SourceRecord> SourceRecords => Set<SourceRecord>();

@@ -66,4 +66,36 @@ public class MigrationTests
         var error = Assert.Throws<InvalidOperationException>(() => store.Model);
         Assert.Contains("Identity schema", error.Message);
     }
+
+    [Fact]
+    public async Task LineageOnTheProfile_KeepsTheLineageRecordedBefore()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"c360-migrate-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var store = new SqliteProfileStore(new DbContextOptionsBuilder<SqliteProfileStore>().UseSqlite($"Data Source={file};Pooling=false")
+                             .UseApplicationServiceProvider(IdentitySchema.StandaloneServices).Options))
+            {
+                var migrator = store.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+                var before = store.Database.GetMigrations().TakeWhile(m => !m.EndsWith("_LineageOnTheProfile", StringComparison.Ordinal)).Last();
+                await migrator.MigrateAsync(before);
+                await store.Database.ExecuteSqlRawAsync("""
+                    INSERT INTO "Customers" ("Id", "Status", "Anonymous", "LifecycleStage", "LifetimeValueMinor", "OrderCount", "CreatedAt", "UpdatedAt", "Version", "GivenName")
+                    VALUES (7, 'Active', 0, 'Unknown', 0, 0, '2026-10-01 09:00:00', '2026-10-01 09:00:00', 1, 'Jonathan');
+                    INSERT INTO "FieldLineage" ("CustomerId", "Field", "Value", "SourceKey", "SourceRecordId", "ObservedAt", "Rule")
+                    VALUES (7, 'GivenName', 'Jonathan', 'crm', 42, '2026-10-01 09:00:00', 'most-recent');
+                    """);
+                await migrator.MigrateAsync();
+            }
+            await using var after = new SqliteProfileStore(new DbContextOptionsBuilder<SqliteProfileStore>().UseSqlite($"Data Source={file};Pooling=false")
+                .UseApplicationServiceProvider(IdentitySchema.StandaloneServices).Options);
+            var lineage = Assert.Single((await after.Customers.SingleAsync(c => c.Id == 7)).Lineage);
+            Assert.Equal(("GivenName", "Jonathan", "crm", 42L, "most-recent"), (lineage.Field, lineage.Value, lineage.SourceKey, lineage.SourceRecordId!.Value, lineage.Rule));
+            Assert.Equal(new DateTime(2026, 10, 1, 9, 0, 0, DateTimeKind.Utc), lineage.ObservedAt);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -37,7 +37,7 @@ public class ProfileStoreTests
 
         await using (var store = await test.Stores.CreateDbContextAsync())
         {
-            var loaded = await store.Customers.Include(c => c.Identifiers).Include(c => c.Lineage).SingleAsync(c => c.Id == id);
+            var loaded = await store.Customers.Include(c => c.Identifiers).SingleAsync(c => c.Id == id);
             Assert.Equal("jon.smith@example.com", loaded.Email);
             Assert.Equal(new DateOnly(1984, 2, 29), loaded.DateOfBirth);
             Assert.Equal(LifecycleStage.Retention, loaded.LifecycleStage);

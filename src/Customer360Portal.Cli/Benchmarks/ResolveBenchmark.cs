@@ -50,19 +50,6 @@ public static class ResolveBenchmark
         output.WriteLine($"Full:        {fullSeconds,10:N2} s  ({records / Math.Max(fullSeconds, 1e-9):N0} records/s; {report.Profiles:N0} profiles, {report.Merges:N0} merges, {report.Reviews:N0} reviews)");
         output.WriteLine($"             phases: {string.Join(", ", report.Phases.Select(p => $"{p.Key} {p.Value.TotalSeconds:N2} s"))}");
         var full = await MeasureAsync(host, truth, cancellationToken);
-        if (Environment.GetEnvironmentVariable("C360_DIAG") is not null)
-        {
-            await using var diag = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Customer360Portal.Data.ProfileStore>>().CreateDbContextAsync(cancellationToken);
-            var m = System.Text.Json.JsonSerializer.Deserialize<Customer360Portal.Core.IdentityResolution.Matching.MatchModel>(diag.MatchModels.Single(x => x.Active).ModelJson)!;
-            output.WriteLine($"DIAG prior {m.PriorMatchProbability:E2}");
-            for (var f = 0; f < 14; f++) output.WriteLine($"DIAG {(Customer360Portal.Core.IdentityResolution.Matching.Field)f}: m=[{string.Join(",", m.M[f].Select(x => x.ToString("F3")))}] u=[{string.Join(",", m.U[f].Select(x => x.ToString("E1")))}]");
-            var big = diag.SourceRecords.GroupBy(r => r.CustomerId).Select(g => new { g.Key, N = g.Count() }).OrderByDescending(g => g.N).Take(2).ToList();
-            foreach (var b in big)
-            {
-                output.WriteLine($"DIAG profile {b.Key}: {b.N} records");
-                foreach (var r in diag.SourceRecords.Where(r => r.CustomerId == b.Key).Take(8).ToList()) output.WriteLine("   " + truth[(r.SourceKey, r.ExternalId)] + " " + r.NormalizedJson);
-            }
-        }
         output.WriteLine($"Accuracy:    {Describe(full)}");
 
         // Incremental: more records through intake (not timed), then one projection run each.

@@ -26,8 +26,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     private readonly Dictionary<long, HashSet<long>> keysHeld = [];
     private readonly Dictionary<long, Dictionary<string, CustomerTrait>> traits = [];
     private readonly Dictionary<long, List<long>> batchKeys = [];
-    private readonly HashSet<long> lineageMissing = [];
     private readonly HashSet<Customer> created = [];
+    private readonly Dictionary<long, Customer> candidates = [];
     private readonly Dictionary<long, string?> accounts = [];
 
     public async Task LoadOwnersAsync(List<IdentityKey> keys, CancellationToken cancellationToken)
@@ -53,7 +53,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     public async Task<Customer?> CustomerAsync(long id, CancellationToken cancellationToken)
     {
         if (customers.TryGetValue(id, out var customer)) return customer;
-        customer = await Store.Customers.Include(c => c.Lineage).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (candidates.TryGetValue(id, out var candidate)) return Adopt(candidate);
+        customer = await Store.Customers.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (customer is not null) customers[id] = customer;
         return customer;
     }
@@ -120,32 +121,33 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
         foreach (var key in signed)
             if (batchKeys.TryGetValue(key, out var fresh)) hits.AddRange(fresh);
         var ids = hits.GroupBy(h => h).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(max).Select(g => g.Key).ToList();
-        var missing = ids.Where(id => !customers.ContainsKey(id)).ToList();
+        var missing = ids.Where(id => !customers.ContainsKey(id) && !candidates.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
-            foreach (var customer in await Store.Customers.Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
-            {
-                customers[customer.Id] = customer;
-                lineageMissing.Add(customer.Id);
-            }
+            // Read-only until one is chosen (see Adopt): tracking fifty profiles to change one costs more than the match.
+            foreach (var customer in await Store.Customers.AsNoTracking().Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
+                candidates[customer.Id] = customer;
             foreach (var row in await Store.Identifiers.AsNoTracking().Where(i => missing.Contains(i.CustomerId) && i.Type == IdentifierType.AccountId)
                          .Select(i => new { i.CustomerId, i.Value }).ToListAsync(cancellationToken))
                 accounts.TryAdd(row.CustomerId, row.Value);
             foreach (var id in missing) accounts.TryAdd(id, null);
         }
-        return ids.Where(customers.ContainsKey).Select(id => customers[id]).ToList();
+        return ids.Select(id => customers.GetValueOrDefault(id) ?? candidates.GetValueOrDefault(id)).OfType<Customer>().ToList();
+    }
+
+    /// <summary>The tracked profile for a candidate a record is about to join.</summary>
+    public Customer Adopt(Customer candidate)
+    {
+        if (customers.TryGetValue(candidate.Id, out var tracked)) return tracked;
+        candidates.Remove(candidate.Id);
+        Store.Customers.Attach(candidate);
+        customers[candidate.Id] = candidate;
+        return candidate;
     }
 
     public async Task<string?> AccountIdAsync(Customer customer, CancellationToken cancellationToken) =>
         !held.ContainsKey(customer.Id) && accounts.TryGetValue(customer.Id, out var known) ? known
         : (await HeldAsync(customer, cancellationToken)).Where(i => i.Type == IdentifierType.AccountId).Select(i => i.Value).Order().FirstOrDefault();
-
-    /// <summary>Candidates are loaded without lineage; a profile a record is about to change needs it.</summary>
-    public async Task EnsureLineageAsync(Customer customer, CancellationToken cancellationToken)
-    {
-        if (!lineageMissing.Remove(customer.Id)) return;
-        await Store.Entry(customer).Collection(c => c.Lineage).LoadAsync(cancellationToken);
-    }
 
     public void AddMatchKeys(Customer customer, List<ulong> keys)
     {
@@ -203,6 +205,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
         held.Remove(survivorId);
         accounts.Remove(mergedId);
         accounts.Remove(survivorId);
+        candidates.Remove(mergedId);
+        candidates.Remove(survivorId);
         keysHeld.Remove(mergedId);
         keysHeld.Remove(survivorId);
         traits.Remove(mergedId);

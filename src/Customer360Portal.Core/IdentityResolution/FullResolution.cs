@@ -66,9 +66,11 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         for (var i = 0; i < records.Count; i++)
             if (PersonRecords.DescribesPerson(records[i].Record)) personIndex.Add(i);
         progress?.Report(new FullResolutionProgress("train", 0, personIndex.Count));
-        var personRecords = personIndex.Select(i => PersonRecords.From(records[i].Id, records[i].SourceKey, records[i].Record)).ToList();
+        var prepared = new PreparedPerson[personIndex.Count];
+        Parallel.For(0, prepared.Length, k =>
+            prepared[k] = PreparedPerson.From(PersonRecords.From(records[personIndex[k]].Id, records[personIndex[k]].SourceKey, records[personIndex[k]].Record)));
         var model = personIndex.Count >= MatchModelProvider.MinimumTrainingRecords
-            ? ModelTrainer.Train(personRecords.Select(PreparedPerson.From).ToList(), cancellationToken: cancellationToken)
+            ? ModelTrainer.Train(prepared, cancellationToken: cancellationToken)
             : await models.CurrentAsync(store, cancellationToken);
         EndPhase("train");
 
@@ -87,7 +89,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                     if (firstHolder.TryGetValue(key, out var holder)) clusters.TryJoin(holder, i, weakLink: IsShared(kind));
                     else firstHolder[key] = i;
                 }
-        var link = PersonLinker.Link(personRecords, settings.Thresholds, model, cancellationToken);
+        var link = PersonLinker.Link(prepared, settings.Thresholds, model, cancellationToken);
         var reviewPairs = new List<(int Left, int Right, LinkedPair Pair)>();
         foreach (var pair in link.Pairs.OrderByDescending(p => p.Weight))
         {
@@ -155,17 +157,16 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await store.Database.UseTransactionAsync(transaction, cancellationToken);
 
-        var existing = await store.Customers.AsNoTracking().Include(c => c.Lineage).Where(c => c.Status == CustomerStatus.Active)
+        var existing = await store.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active)
             .ToDictionaryAsync(c => c.Id, cancellationToken);
         // Into an empty profile store, SQLite builds secondary indexes far faster once, sorted, than row by row.
         var deferredIndexes = existing.Count == 0 && store.Database.IsSqlite()
-            ? await DropSecondaryIndexesAsync(store, transaction, [typeof(Customer), typeof(CustomerFieldLineage), typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey)], cancellationToken)
+            ? await DropSecondaryIndexesAsync(store, transaction, [typeof(Customer), typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey)], cancellationToken)
             : [];
         // New profiles get ids from here on: this transaction holds the store's write lock.
         var nextId = (await store.Customers.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0) + 1;
         await using var insertCustomer = BulkRows<Customer>.InsertMany(store, transaction, explicitKeys: true);
         await using var updateCustomer = BulkRows<Customer>.Update(store, transaction);
-        await using var insertLineage = BulkRows<CustomerFieldLineage>.InsertMany(store, transaction);
         await using var insertIdentifier = BulkRows<Identifier>.InsertMany(store, transaction);
         await using var insertTrait = BulkRows<CustomerTrait>.InsertMany(store, transaction);
         var (_, sourceTable, q) = BulkRows<SourceRecord>.Describe(store);
@@ -174,7 +175,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         var (_, interactionTable, _) = BulkRows<Interaction>.Describe(store);
         await using var moveInteractions = BulkRows<Interaction>.Prepared(store, transaction,
             $"UPDATE {interactionTable} SET {q("CustomerId")} = @p0 WHERE {q("SourceRecordId")} = @p1 AND {q("CustomerId")} = @p2", 3);
-        var deletes = new[] { typeof(CustomerFieldLineage), typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey) }
+        var deletes = new[] { typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey) }
             .Select(t => BulkRows<Customer>.Prepared(store, transaction, $"DELETE FROM {TableOf(store, t)} WHERE {q("CustomerId")} = @p0", 1)).ToList();
 
         // Profiles first (new ones get their ids), derived rows after; keys are written sorted, which is what the index wants.
@@ -218,7 +219,6 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
             foreach (var (k, customer, derived) in chunk)
             {
                 var id = customer.Id;
-                foreach (var lineage in customer.Lineage) { lineage.CustomerId = id; insertLineage.Write(lineage); }
                 foreach (var identifier in derived.Identifiers) { identifier.CustomerId = id; insertIdentifier.Write(identifier); }
                 foreach (var trait in derived.Traits) { trait.CustomerId = id; insertTrait.Write(trait); }
                 foreach (var key in derived.MatchKeys) keys.Add((key, id));
@@ -240,7 +240,6 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
             }
             progress?.Report(new FullResolutionProgress("persist", Math.Min(members.Count, start + Chunk), members.Count));
         }
-        insertLineage.Flush();
         insertIdentifier.Flush();
         insertTrait.Flush();
         keys.Sort();
@@ -344,7 +343,6 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         await store.Notes.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
         await store.Scores.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
         await store.ConsentEvents.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
-        await store.FieldLineage.Where(l => l.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);
         await store.Identifiers.Where(i => i.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);
         await store.Traits.Where(t => t.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);
         await store.MatchKeys.Where(k => k.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);

@@ -31,7 +31,7 @@ public sealed class IdentityGraph(IDbContextFactory<ProfileStore> stores, Profil
         Customer? profile;
         for (var hops = 0; ; hops++)
         {
-            profile = await store.Customers.AsNoTracking().Include(c => c.Lineage).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+            profile = await store.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
             if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next } || hops > 20) break;
             id = next;
         }

@@ -43,10 +43,13 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         }
         foreach (var (left, right, score, reason, sourceRecordId) in context.PendingReviews)
             await merger.RaiseReviewAsync(context, left, right, score, reason, sourceRecordId, cancellationToken);
-        await store.SaveChangesAsync(cancellationToken);
+        // The projection saves the batch with its mark; only the most-frequent rule needs the records saved first.
         if (GoldenRecord.Fields.Any(f => settings.RuleFor(f) == SurvivorshipRule.MostFrequent))
+        {
+            await store.SaveChangesAsync(cancellationToken);
             foreach (var id in context.Touched)
                 await merger.RebuildGoldenRecordAsync(store, id, context.Survivorship, cancellationToken);
+        }
     }
 
     private async Task<Customer> ResolveOneAsync(BatchContext context, PendingRecord pending, ResolutionOptions settings, CancellationToken cancellationToken)
@@ -81,7 +84,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
                 if (givenNamesDiffer)
                     decision = BirthDatesConflict(record.DateOfBirth, best!.DateOfBirth) ? MatchDecision.Distinct : MatchDecision.Review;
                 if (best is not null && decision == MatchDecision.Merge && !await context.BreaksLimitsAsync(best, identifiers, settings, cancellationToken))
-                    return best;
+                    return context.Adopt(best);
                 var created = context.Create(anonymous: false);
                 if (best is not null && decision != MatchDecision.Distinct)
                     context.PendingReviews.Add((created, best, score!.Value, givenNamesDiffer ? "given-names-differ" : "probabilistic", pending.SourceRecordId));
@@ -145,7 +148,6 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
     {
         var (sourceRecordId, sourceKey, record) = pending;
         if (customer.Id == 0) await context.SaveAsync(cancellationToken); // new profiles need ids before anything points at them
-        await context.EnsureLineageAsync(customer, cancellationToken);
         foreach (var identifier in IdentifiersOf(record))
             context.AddIdentifier(customer, identifier, sourceKey, sourceRecordId, record.OccurredAt);
         if (customer.Anonymous && IdentifiersOf(record).Any(i => i.Type is not (IdentifierType.CookieId or IdentifierType.DeviceId)))

@@ -35,9 +35,15 @@ public static class PersonLinker
     public static LinkResult Link(IReadOnlyList<PersonRecord> records, MatchThresholds thresholds, MatchModel? model,
         CancellationToken cancellationToken = default)
     {
-        var clock = Stopwatch.StartNew();
         var people = new PreparedPerson[records.Count];
         Parallel.For(0, records.Count, i => people[i] = PreparedPerson.From(records[i]));
+        return Link(people, thresholds, model, cancellationToken);
+    }
+
+    /// <summary>Links records already prepared (the caller trained the model on the same ones).</summary>
+    public static LinkResult Link(PreparedPerson[] people, MatchThresholds thresholds, MatchModel? model, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
         model ??= ModelTrainer.Train(people, cancellationToken: cancellationToken);
 
         var keys = new List<ulong>[people.Length];
@@ -57,7 +63,7 @@ public static class PersonLinker
         var clusters = clusterOf.Distinct().Count();
         // A review pair already inside one cluster needs no review.
         var reviews = pairs.Count(p => p.Decision == MatchDecision.Review && clusterOf[p.Left] != clusterOf[p.Right]);
-        return new LinkResult(clusterOf, pairs, new LinkStatistics(records.Count, candidates.LongLength, clusters, reviews,
+        return new LinkResult(clusterOf, pairs, new LinkStatistics(people.Length, candidates.LongLength, clusters, reviews,
             model.EmIterations, clock.Elapsed) { SkippedBlocks = skipped }) { Model = model };
     }
 

@@ -80,8 +80,6 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         string? userId, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        await context.EnsureLineageAsync(survivor, cancellationToken);
-        await context.EnsureLineageAsync(merged, cancellationToken);
         await context.SaveAsync(cancellationToken);
         // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
         foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is Identifier or CustomerTrait or ProfileMatchKey or Interaction
@@ -211,8 +209,8 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         await store.ConsentStates.Where(c => c.CustomerId == s || c.CustomerId == x).ExecuteDeleteAsync(cancellationToken);
         await RebuildConsentStatesAsync(store, [s, x], cancellationToken);
 
-        var survivor = await store.Customers.Include(c => c.Lineage).SingleAsync(c => c.Id == s, cancellationToken);
-        var restored = await store.Customers.Include(c => c.Lineage).SingleAsync(c => c.Id == x, cancellationToken);
+        var survivor = await store.Customers.SingleAsync(c => c.Id == s, cancellationToken);
+        var restored = await store.Customers.SingleAsync(c => c.Id == x, cancellationToken);
         restored.Status = CustomerStatus.Active;
         restored.MergedIntoId = null;
         restored.UpdatedAt = survivor.UpdatedAt = now;
@@ -240,7 +238,7 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
 
     public async Task RebuildGoldenRecordAsync(ProfileStore store, long customerId, Survivorship rules, CancellationToken cancellationToken)
     {
-        var customer = await store.Customers.Include(c => c.Lineage).SingleAsync(c => c.Id == customerId, cancellationToken);
+        var customer = await store.Customers.SingleAsync(c => c.Id == customerId, cancellationToken);
         GoldenRecord.Rebuild(customer, await RecordsOfAsync(store, customerId, cancellationToken), rules);
         await store.SaveChangesAsync(cancellationToken);
     }

@@ -20,7 +20,7 @@ public sealed record PendingRecord(long SourceRecordId, string SourceKey, Normal
 /// </summary>
 public interface IRecordResolver
 {
-    /// <summary>Runs inside the projection's transaction; must assign every record of the batch to a profile.</summary>
+    /// <summary>Runs inside the projection's transaction, which saves what it leaves tracked; must assign every record of the batch to a profile.</summary>
     Task ResolveAsync(ProfileStore store, IReadOnlyList<PendingRecord> batch, CancellationToken cancellationToken);
 }
 

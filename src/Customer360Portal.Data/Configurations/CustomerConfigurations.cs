@@ -1,5 +1,6 @@
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Customer360Portal.Data.Configurations;
@@ -28,19 +29,13 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         customer.HasIndex(c => c.LastActivityAt);
 
         customer.HasMany(c => c.Identifiers).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
-        customer.HasMany(c => c.Lineage).WithOne().HasForeignKey(l => l.CustomerId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class CustomerFieldLineageConfiguration : IEntityTypeConfiguration<CustomerFieldLineage>
-{
-    public void Configure(EntityTypeBuilder<CustomerFieldLineage> lineage)
-    {
-        lineage.Property(l => l.Field).HasMaxLength(64);
-        lineage.Property(l => l.Value).HasMaxLength(400);
-        lineage.Property(l => l.SourceKey).HasMaxLength(64);
-        lineage.Property(l => l.Rule).HasMaxLength(64);
-        lineage.HasIndex(l => new { l.CustomerId, l.Field });
+        customer.Property(c => c.Lineage).HasColumnName("LineageJson").HasConversion(
+            lineage => LineageJson.Write(lineage),
+            json => LineageJson.Read(json),
+            new ValueComparer<List<CustomerFieldLineage>>(
+                (a, b) => LineageJson.Write(a!) == LineageJson.Write(b!),
+                lineage => LineageJson.Write(lineage).GetHashCode(),
+                lineage => LineageJson.Copy(lineage)));
     }
 }
 

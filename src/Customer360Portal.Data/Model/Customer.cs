@@ -48,14 +48,13 @@ public class Customer
     public long Version { get; set; }
 
     public List<Identifier> Identifiers { get; set; } = [];
+    /// <summary>Stored as one JSON column: it is always read with the profile, and a profile writes it in one row.</summary>
     public List<CustomerFieldLineage> Lineage { get; set; } = [];
 }
 
 /// <summary>Where one golden-record value came from and which rule chose it.</summary>
 public class CustomerFieldLineage
 {
-    public long Id { get; set; }
-    public long CustomerId { get; set; }
     public string Field { get; set; } = "";
     public string? Value { get; set; }
     public string SourceKey { get; set; } = "";
@@ -63,4 +62,24 @@ public class CustomerFieldLineage
     public DateTime ObservedAt { get; set; }
     /// <summary>Survivorship rule that chose the value (e.g. "most-recent", "most-trusted-source", "rectified").</summary>
     public string Rule { get; set; } = "";
+}
+
+/// <summary>Lineage as JSON on the profile row; times are UTC (SQL Server's FOR JSON writes them without a zone).</summary>
+public static class LineageJson
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public static string Write(List<CustomerFieldLineage> lineage) => System.Text.Json.JsonSerializer.Serialize(lineage, Options);
+
+    public static List<CustomerFieldLineage> Read(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return [];
+        var lineage = System.Text.Json.JsonSerializer.Deserialize<List<CustomerFieldLineage>>(json, Options) ?? [];
+        foreach (var entry in lineage)
+            if (entry.ObservedAt.Kind != DateTimeKind.Utc)
+                entry.ObservedAt = DateTime.SpecifyKind(entry.ObservedAt, DateTimeKind.Utc);
+        return lineage;
+    }
+
+    public static List<CustomerFieldLineage> Copy(List<CustomerFieldLineage> lineage) => Read(Write(lineage));
 }

@@ -24,7 +24,6 @@ public class ResolutionSqlTests
         return new TheoryData<string>(
             BulkRows<Customer>.Insert(store, null).Sql,
             BulkRows<Customer>.Update(store, null).Sql,
-            BulkRows<CustomerFieldLineage>.Insert(store, null).Sql,
             BulkRows<Customer360Portal.Data.Model.Identifier>.Insert(store, null).Sql,
             BulkRows<CustomerTrait>.Insert(store, null).Sql,
             BulkRows<ProfileMatchKey>.Insert(store, null).Sql,

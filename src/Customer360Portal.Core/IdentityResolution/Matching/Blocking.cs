@@ -66,25 +66,32 @@ public static class Blocking
     {
         var total = 0;
         foreach (var keys in keysPerRecord) total += keys.Count;
-        var entries = new (ulong Key, int Record)[total];
+        var blockKeys = new ulong[total];
+        var members = new int[total];
         var n = 0;
         for (var i = 0; i < keysPerRecord.Count; i++)
             foreach (var key in keysPerRecord[i])
-                entries[n++] = (key, i);
-        Array.Sort(entries, (x, y) => x.Key != y.Key ? x.Key.CompareTo(y.Key) : x.Record.CompareTo(y.Record));
+            {
+                blockKeys[n] = key;
+                members[n++] = i;
+            }
+        // A primitive-keyed sort (no comparison delegate): blocks become runs of equal keys.
+        Array.Sort(blockKeys, members);
 
         var pairs = new List<ulong>(keysPerRecord.Count * 4);
         var skipped = 0;
-        for (var start = 0; start < entries.Length;)
+        for (var start = 0; start < total;)
         {
             var end = start + 1;
-            while (end < entries.Length && entries[end].Key == entries[start].Key) end++;
-            var size = end - start;
-            if (size > maxBlockSize) skipped++;
+            while (end < total && blockKeys[end] == blockKeys[start]) end++;
+            if (end - start > maxBlockSize) skipped++;
             else
                 for (var p = start; p < end; p++)
                     for (var q = p + 1; q < end; q++)
-                        pairs.Add(((ulong)(uint)entries[p].Record << 32) | (uint)entries[q].Record);
+                    {
+                        var (a, b) = members[p] < members[q] ? (members[p], members[q]) : (members[q], members[p]);
+                        if (a != b) pairs.Add(((ulong)(uint)a << 32) | (uint)b);
+                    }
             start = end;
         }
         var array = pairs.ToArray();

@@ -281,6 +281,11 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.Property<long>("LifetimeValueMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Lineage")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("LineageJson");
+
                     b.Property<long?>("MergedIntoId")
                         .HasColumnType("bigint");
 
@@ -326,49 +331,6 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.HasIndex("FamilyName", "GivenName");
 
                     b.ToTable("Customers");
-                });
-
-            modelBuilder.Entity("Customer360Portal.Data.Model.CustomerFieldLineage", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("CustomerId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Field")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<DateTime>("ObservedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<string>("SourceKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<long?>("SourceRecordId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CustomerId", "Field");
-
-                    b.ToTable("FieldLineage");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.CustomerNote", b =>
@@ -1349,15 +1311,6 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Customer360Portal.Data.Model.CustomerFieldLineage", b =>
-                {
-                    b.HasOne("Customer360Portal.Data.Model.Customer", null)
-                        .WithMany("Lineage")
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Customer360Portal.Data.Model.CustomerNote", b =>
                 {
                     b.HasOne("Customer360Portal.Data.Model.Customer", null)
@@ -1508,8 +1461,6 @@ namespace Customer360Portal.Data.Migrations.SqlServer
             modelBuilder.Entity("Customer360Portal.Data.Model.Customer", b =>
                 {
                     b.Navigation("Identifiers");
-
-                    b.Navigation("Lineage");
                 });
 #pragma warning restore 612, 618
         }

@@ -268,6 +268,11 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.Property<long>("LifetimeValueMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Lineage")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("LineageJson");
+
                     b.Property<long?>("MergedIntoId")
                         .HasColumnType("INTEGER");
 
@@ -313,47 +318,6 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.HasIndex("FamilyName", "GivenName");
 
                     b.ToTable("Customers");
-                });
-
-            modelBuilder.Entity("Customer360Portal.Data.Model.CustomerFieldLineage", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CustomerId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Field")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ObservedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SourceKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("SourceRecordId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CustomerId", "Field");
-
-                    b.ToTable("FieldLineage");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.CustomerNote", b =>
@@ -1300,15 +1264,6 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Customer360Portal.Data.Model.CustomerFieldLineage", b =>
-                {
-                    b.HasOne("Customer360Portal.Data.Model.Customer", null)
-                        .WithMany("Lineage")
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Customer360Portal.Data.Model.CustomerNote", b =>
                 {
                     b.HasOne("Customer360Portal.Data.Model.Customer", null)
@@ -1459,8 +1414,6 @@ namespace Customer360Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Customer360Portal.Data.Model.Customer", b =>
                 {
                     b.Navigation("Identifiers");
-
-                    b.Navigation("Lineage");
                 });
 #pragma warning restore 612, 618
         }
