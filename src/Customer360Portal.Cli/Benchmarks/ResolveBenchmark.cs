@@ -47,7 +47,7 @@ public static class ResolveBenchmark
         clock.Restart();
         var report = await host.Services.GetRequiredService<FullResolution>().RunAsync(new PhaseProgress(output), cancellationToken);
         var fullSeconds = clock.Elapsed.TotalSeconds;
-        output.WriteLine($"Full:        {fullSeconds,10:N2} s  ({records / Math.Max(fullSeconds, 1e-9):N0} records/s; {report.Profiles:N0} profiles, {report.Merges:N0} merges, {report.Reviews:N0} reviews)");
+        output.WriteLine($"Full:        {fullSeconds,10:N2} s  ({records / Math.Max(fullSeconds, 1e-9):N0} records/s; {report.Profiles:N0} profiles, {report.Merges:N0} merges, {report.Reviews:N0} reviews; {report.CandidatePairs:N0} pairs compared)");
         output.WriteLine($"             phases: {string.Join(", ", report.Phases.Select(p => $"{p.Key} {p.Value.TotalSeconds:N2} s"))}");
         var full = await MeasureAsync(host, truth, cancellationToken);
         output.WriteLine($"Accuracy:    {Describe(full)}");

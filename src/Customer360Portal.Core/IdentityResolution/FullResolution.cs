@@ -11,7 +11,11 @@ using Microsoft.Extensions.Options;
 namespace Customer360Portal.Core.IdentityResolution;
 
 public sealed record FullResolutionReport(long Records, long PersonRecords, int Profiles, int Merges, int Reviews, TimeSpan Elapsed,
-    IReadOnlyDictionary<string, TimeSpan> Phases);
+    IReadOnlyDictionary<string, TimeSpan> Phases)
+{
+    /// <summary>Pairs the blocking keys proposed for comparison.</summary>
+    public long CandidatePairs { get; init; }
+}
 
 public sealed record FullResolutionProgress(string Phase, long Done, long Total);
 
@@ -90,6 +94,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                     else firstHolder[key] = i;
                 }
         var link = PersonLinker.Link(prepared, settings.Thresholds, model, cancellationToken);
+        foreach (var (name, elapsed) in link.Statistics.Phases) phases["link." + name] = elapsed;
         var reviewPairs = new List<(int Left, int Right, LinkedPair Pair)>();
         foreach (var pair in link.Pairs.OrderByDescending(p => p.Weight))
         {
@@ -114,7 +119,10 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
 
         var (profiles, merges, reviews) = await PersistAsync(store, records, members, clusterId, claimed, reviewPairs, Current, model, progress, cancellationToken);
         EndPhase("persist");
-        return new FullResolutionReport(records.Count, personIndex.Count, profiles, merges, reviews, total.Elapsed, phases);
+        return new FullResolutionReport(records.Count, personIndex.Count, profiles, merges, reviews, total.Elapsed, phases)
+        {
+            CandidatePairs = link.Statistics.CandidatePairs,
+        };
     }
 
     private static bool IsShared(IdentifierType type) =>
@@ -161,7 +169,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
             .ToDictionaryAsync(c => c.Id, cancellationToken);
         // Into an empty profile store, SQLite builds secondary indexes far faster once, sorted, than row by row.
         var deferredIndexes = existing.Count == 0 && store.Database.IsSqlite()
-            ? await DropSecondaryIndexesAsync(store, transaction, [typeof(Customer), typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey)], cancellationToken)
+            ? await DropSecondaryIndexesAsync(store, transaction, [typeof(Customer), typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey), typeof(SourceRecord)], cancellationToken)
             : [];
         // New profiles get ids from here on: this transaction holds the store's write lock.
         var nextId = (await store.Customers.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0) + 1;
@@ -180,6 +188,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
 
         // Profiles first (new ones get their ids), derived rows after; keys are written sorted, which is what the index wants.
         var keys = new List<(long Key, long Customer)>();
+        var moves = new List<(int Record, long Customer)>();
         var resolved = SourceRecordStatus.Resolved.ToString();
         // In chunks: a chunk's profiles are written (and flushed) before the rows that point at them.
         const int Chunk = 2_000;
@@ -223,22 +232,24 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                 foreach (var trait in derived.Traits) { trait.CustomerId = id; insertTrait.Write(trait); }
                 foreach (var key in derived.MatchKeys) keys.Add((key, id));
                 foreach (var i in members[k])
-                {
-                    if (records[i].CustomerId == id) continue;
-                    moveRecord.Parameters[0].Value = id;
-                    moveRecord.Parameters[1].Value = resolved;
-                    moveRecord.Parameters[2].Value = records[i].Id;
-                    moveRecord.ExecuteNonQuery();
-                    if (records[i].CustomerId is { } old)
-                    {
-                        moveInteractions.Parameters[0].Value = id;
-                        moveInteractions.Parameters[1].Value = records[i].Id;
-                        moveInteractions.Parameters[2].Value = old;
-                        moveInteractions.ExecuteNonQuery();
-                    }
-                }
+                    if (records[i].CustomerId != id) moves.Add((i, id));
             }
             progress?.Report(new FullResolutionProgress("persist", Math.Min(members.Count, start + Chunk), members.Count));
+        }
+        // Records move in id order: the wide source-record table is then read and written front to back.
+        foreach (var (i, id) in moves.OrderBy(m => m.Record))
+        {
+            moveRecord.Parameters[0].Value = id;
+            moveRecord.Parameters[1].Value = resolved;
+            moveRecord.Parameters[2].Value = records[i].Id;
+            moveRecord.ExecuteNonQuery();
+            if (records[i].CustomerId is { } old)
+            {
+                moveInteractions.Parameters[0].Value = id;
+                moveInteractions.Parameters[1].Value = records[i].Id;
+                moveInteractions.Parameters[2].Value = old;
+                moveInteractions.ExecuteNonQuery();
+            }
         }
         insertIdentifier.Flush();
         insertTrait.Flush();
@@ -318,7 +329,10 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = @p0", 1);
             query.Parameters[0].Value = store.Model.FindEntityType(type)!.GetTableName();
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) creates.Add((reader.GetString(0), reader.GetString(1)));
+            while (await reader.ReadAsync(cancellationToken))
+                // Of the source records only the profile indexes change; intake's idempotency index stays.
+                if (type != typeof(SourceRecord) || reader.GetString(1).Contains("CustomerId", StringComparison.Ordinal))
+                    creates.Add((reader.GetString(0), reader.GetString(1)));
         }
         foreach (var (name, _) in creates)
         {

@@ -12,6 +12,8 @@ public sealed record LinkedPair(int Left, int Right, double Weight, double Proba
 public sealed record LinkStatistics(int Records, long CandidatePairs, int Clusters, int ReviewPairs, int EmIterations, TimeSpan Elapsed)
 {
     public int SkippedBlocks { get; init; }
+    /// <summary>Where the time went (blocking, scoring, clustering), for benchmarks.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Phases { get; init; } = new Dictionary<string, TimeSpan>();
 }
 
 /// <summary>
@@ -44,16 +46,22 @@ public static class PersonLinker
     public static LinkResult Link(PreparedPerson[] people, MatchThresholds thresholds, MatchModel? model, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        var phases = new Dictionary<string, TimeSpan>();
+        var phase = Stopwatch.StartNew();
+        void EndPhase(string name) { phases[name] = phase.Elapsed; phase.Restart(); }
         model ??= ModelTrainer.Train(people, cancellationToken: cancellationToken);
+        EndPhase("train");
 
         var keys = new List<ulong>[people.Length];
         Parallel.For(0, people.Length, i => keys[i] = Blocking.KeysOf(people[i]));
         var (candidates, skipped) = Blocking.CandidatePairs(keys, thresholds.MaxBlockSize);
         cancellationToken.ThrowIfCancellationRequested();
+        EndPhase("block");
 
         var frequencies = new double[people.Length][];
         Parallel.For(0, people.Length, i => frequencies[i] = model.FrequenciesOf(people[i]));
         var kept = ScorePairs(people, candidates, frequencies, model, thresholds, cancellationToken);
+        EndPhase("score");
 
         var refused = new List<LinkedPair>();
         var clusterOf = new GuardedClustering(people, model, thresholds).Run(kept.Where(p => p.Decision == MatchDecision.Merge), refused);
@@ -63,8 +71,9 @@ public static class PersonLinker
         var clusters = clusterOf.Distinct().Count();
         // A review pair already inside one cluster needs no review.
         var reviews = pairs.Count(p => p.Decision == MatchDecision.Review && clusterOf[p.Left] != clusterOf[p.Right]);
+        EndPhase("cluster");
         return new LinkResult(clusterOf, pairs, new LinkStatistics(people.Length, candidates.LongLength, clusters, reviews,
-            model.EmIterations, clock.Elapsed) { SkippedBlocks = skipped }) { Model = model };
+            model.EmIterations, clock.Elapsed) { SkippedBlocks = skipped, Phases = phases }) { Model = model };
     }
 
     private static ConcurrentBag<LinkedPair> ScorePairs(PreparedPerson[] people, ulong[] candidates, double[][] frequencies,

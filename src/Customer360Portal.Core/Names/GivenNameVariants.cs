@@ -364,7 +364,8 @@ public static class GivenNameVariants
         return [];
     }
 
-    private static int[] FamiliesOf(ReadOnlySpan<char> name)
+    /// <summary>Indexes of the families a name belongs to (empty when the table does not know it).</summary>
+    internal static int[] FamiliesOf(ReadOnlySpan<char> name)
     {
         if (BySpan.TryGetValue(name, out var families)) return families;
         foreach (var c in name)

@@ -72,13 +72,33 @@ public static class Comparisons
     /// </summary>
     internal static (int Given, int Family) CompareNames(PreparedPerson a, PreparedPerson b)
     {
-        var given = CompareGiven(a.Given, b.Given);
+        var given = CompareGiven(a, b);
         var family = CompareFamily(a.Family, b.Family);
         if (given + family <= 1 || a.Given.Length == 0 || a.Family.Length == 0 || b.Given.Length == 0 || b.Family.Length == 0)
             return (given, family);
         var crossGiven = Math.Max(1, CompareGiven(a.Given, b.Family));
         var crossFamily = Math.Max(1, CompareFamily(a.Family, b.Given));
         return crossGiven + crossFamily < given + family ? (crossGiven, crossFamily) : (given, family);
+    }
+
+    /// <summary>As <see cref="CompareGiven(string, string)"/>, with the nickname families the records already looked up.</summary>
+    internal static int CompareGiven(PreparedPerson x, PreparedPerson y)
+    {
+        var (a, b) = (x.Given, y.Given);
+        if (a.Length == 0 || b.Length == 0) return Null;
+        if (a == b) return 0;
+        if (SharesFamily(x.GivenFamilies, y.GivenFamilies) || FirstWordsAgree(a, b)) return 1;
+        var similarity = TextSimilarity.JaroWinkler(a, b);
+        if (similarity >= 0.92) return 2;
+        if (similarity >= 0.8 || IsInitialOf(a, b) || IsInitialOf(b, a)) return 3;
+        return 4;
+    }
+
+    private static bool SharesFamily(int[] x, int[] y)
+    {
+        foreach (var f in x)
+            if (Array.IndexOf(y, f) >= 0) return true;
+        return false;
     }
 
     internal static int CompareGiven(string a, string b)

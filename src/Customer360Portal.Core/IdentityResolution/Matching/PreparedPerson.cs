@@ -28,6 +28,11 @@ public sealed partial class PreparedPerson
     public bool NationalIdVerified;
     public string AccountId = "";
 
+    private int[]? givenFamilies;
+
+    /// <summary>The given name's nickname families, looked up once per record rather than once per compared pair.</summary>
+    public int[] GivenFamilies => givenFamilies ??= Given.Length == 0 ? [] : Names.GivenNameVariants.FamiliesOf(Given.AsSpan());
+
     public static PreparedPerson From(PersonRecord record)
     {
         var person = new PreparedPerson
