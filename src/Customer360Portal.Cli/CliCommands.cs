@@ -29,7 +29,7 @@ public static class CliCommands
         var ingest = new Command("ingest", "Push generated mixed records through the real intake into a fresh SQLite store.") { records, seed };
         ingest.SetAction((parse, cancellationToken) =>
             Benchmarks.IngestBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed), Console.Out, cancellationToken));
-        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve() };
+        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench() };
     }
 
     private static Command Resolve()
@@ -44,6 +44,20 @@ public static class CliCommands
         resolve.SetAction((parse, cancellationToken) => Benchmarks.ResolveBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed),
             parse.GetValue(incremental), Console.Out, cancellationToken));
         return resolve;
+    }
+
+    private static Command SearchBench()
+    {
+        var profiles = new Option<int>("--profiles") { Description = "How many generated people (one profile each) to search among.", DefaultValueFactory = _ => 1_000_000 };
+        var queries = new Option<int>("--queries") { Description = "How many searches to time.", DefaultValueFactory = _ => 1_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 42 };
+        var search = new Command("search", "Agent search over generated profiles in a fresh SQLite store: index build time, search and profile latency, recall@10.")
+        {
+            profiles, queries, seed,
+        };
+        search.SetAction((parse, cancellationToken) => Benchmarks.SearchBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(queries),
+            parse.GetValue(seed), Console.Out, cancellationToken));
+        return search;
     }
 
     /// <summary>For container health checks: the runtime image has no curl or wget.</summary>

@@ -38,6 +38,7 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<MatchReview> MatchReviews => Set<MatchReview>();
     public DbSet<ProfileMatchKey> MatchKeys => Set<ProfileMatchKey>();
     public DbSet<MatchModelVersion> MatchModels => Set<MatchModelVersion>();
+    public DbSet<CustomerSearchKey> SearchKeys => Set<CustomerSearchKey>();
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -5,6 +5,7 @@ using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
+using Customer360Portal.Core.Search;
 using Customer360Portal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Customer360Portal.Tests.Shared;
@@ -55,6 +56,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
             builder.AddConsent();
             builder.AddIntake();
             builder.AddProfiles(runInBackground: false);
+            builder.AddSearch(runInBackground: false);
         });
         Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());
@@ -64,6 +66,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(store.Host.Services.GetRequiredService<ResolutionOverview>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ResolutionJobs>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileChangeNotifier>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Search.CustomerSearch>());
         Services.AddSingleton(TimeProvider.System);
         return store;
     }

@@ -2,6 +2,7 @@ using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.DemoData;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
+using Customer360Portal.Core.Search;
 using Customer360Portal.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,7 @@ internal sealed class BenchHost : IDisposable
         builder.AddProfileStore();
         builder.AddIntake();
         builder.AddProfiles(runInBackground: false);
+        builder.AddSearch(runInBackground: false);
         builder.AddAudit();
         configure?.Invoke(builder);
         var host = builder.Build();

@@ -39,7 +39,9 @@ public sealed class IdentityGraph(IDbContextFactory<ProfileStore> stores, Profil
 
         var identifiers = await store.Identifiers.AsNoTracking().Where(i => i.CustomerId == id).OrderBy(i => i.Type).ThenBy(i => i.Value).ToListAsync(cancellationToken);
         var values = identifiers.Select(i => i.Value).ToList();
-        var shared = await store.Identifiers.AsNoTracking().Where(o => o.CustomerId != id && values.Contains(o.Value))
+        // By type and value, so the (Type, Value) index serves it: by value alone it scanned every identifier.
+        var types = identifiers.Select(i => i.Type).Distinct().ToList();
+        var shared = await store.Identifiers.AsNoTracking().Where(o => types.Contains(o.Type) && values.Contains(o.Value) && o.CustomerId != id)
             .Select(o => new { o.Type, o.Value }).ToListAsync(cancellationToken);
         var records = await store.SourceRecords.AsNoTracking().Where(r => r.CustomerId == id).OrderByDescending(r => r.OccurredAt).Take(RecordsShown)
             .Select(r => new GraphRecord(r.Id, r.SourceKey, r.Kind, r.ExternalId, r.OccurredAt, r.OriginCustomerId)).ToListAsync(cancellationToken);

@@ -27,6 +27,8 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         customer.HasIndex(c => new { c.FamilyName, c.GivenName });
         customer.HasIndex(c => c.MergedIntoId);
         customer.HasIndex(c => c.LastActivityAt);
+        // The search indexer walks profiles in the order they change.
+        customer.HasIndex(c => new { c.UpdatedAt, c.Id });
 
         customer.HasMany(c => c.Identifiers).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
         customer.Property(c => c.Lineage).HasColumnName("LineageJson").HasConversion(

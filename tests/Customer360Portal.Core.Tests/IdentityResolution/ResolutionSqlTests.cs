@@ -30,7 +30,14 @@ public class ResolutionSqlTests
             store.MatchKeys.Where(k => keys.Contains(k.KeyHash)).Select(k => k.CustomerId).ToQueryString(),
             store.Customers.Where(c => ids.Contains(c.Id)).ToQueryString(),
             store.Identifiers.Where(i => i.Type == IdentifierType.Email && values.Contains(i.Value)).Select(i => new { i.Value, i.CustomerId }).ToQueryString(),
-            store.Identifiers.Where(i => ids.Contains(i.CustomerId) && i.Type == IdentifierType.AccountId).Select(i => new { i.CustomerId, i.Value }).ToQueryString());
+            store.Identifiers.Where(i => ids.Contains(i.CustomerId) && i.Type == IdentifierType.AccountId).Select(i => new { i.CustomerId, i.Value }).ToQueryString(),
+            // Agent search (Core/Search).
+            BulkRows<CustomerSearchKey>.InsertMany(store, null).Sql,
+            Core.Search.CustomerSearch.CandidatesSql(store, Core.Search.SearchKeys.OfQuery("jon smyth").Terms),
+            Core.Search.CustomerSearch.MatchedTermsSql(store, Core.Search.SearchKeys.OfQuery("+44 7700 900123").Terms, ids),
+            store.SearchKeys.Where(k => ids.Contains(k.CustomerId)).ToQueryString(),
+            store.Customers.Where(c => c.UpdatedAt > DateTime.MinValue || (c.UpdatedAt == DateTime.MinValue && c.Id > 5))
+                .OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id).Take(5_000).Select(c => new { c.Id, c.UpdatedAt }).ToQueryString());
     }
 
     [Theory]

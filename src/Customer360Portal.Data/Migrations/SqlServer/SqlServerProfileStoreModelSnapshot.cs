@@ -330,6 +330,8 @@ namespace Customer360Portal.Data.Migrations.SqlServer
 
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.ToTable("Customers");
                 });
 
@@ -417,6 +419,21 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.HasIndex("Kind", "Value");
 
                     b.ToTable("Scores");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.CustomerSearchKey", b =>
+                {
+                    b.Property<long>("KeyHash")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KeyHash", "CustomerId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("SearchKeys");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.CustomerTrait", b =>

@@ -317,6 +317,8 @@ namespace Customer360Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.ToTable("Customers");
                 });
 
@@ -400,6 +402,21 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.HasIndex("Kind", "Value");
 
                     b.ToTable("Scores");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.CustomerSearchKey", b =>
+                {
+                    b.Property<long>("KeyHash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyHash", "CustomerId");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("SearchKeys");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.CustomerTrait", b =>
