@@ -46,8 +46,12 @@ public sealed class IdentityGraph(IDbContextFactory<ProfileStore> stores, Profil
         var records = await store.SourceRecords.AsNoTracking().Where(r => r.CustomerId == id).OrderByDescending(r => r.OccurredAt).Take(RecordsShown)
             .Select(r => new GraphRecord(r.Id, r.SourceKey, r.Kind, r.ExternalId, r.OccurredAt, r.OriginCustomerId)).ToListAsync(cancellationToken);
         var recordCount = await store.SourceRecords.CountAsync(r => r.CustomerId == id, cancellationToken);
-        var merges = await store.Merges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id).OrderByDescending(m => m.MergedAt).ToListAsync(cancellationToken);
-        var openReviews = await store.MatchReviews.CountAsync(r => r.Status == ReviewStatus.Open && (r.LeftCustomerId == id || r.RightCustomerId == id), cancellationToken);
+        // One indexed lookup per side: with an OR, SQLite may instead walk every open review or merge in the store.
+        var merges = (await store.Merges.AsNoTracking().Where(m => m.SurvivorId == id).ToListAsync(cancellationToken))
+            .Concat(await store.Merges.AsNoTracking().Where(m => m.MergedId == id).ToListAsync(cancellationToken))
+            .OrderByDescending(m => m.MergedAt).ToList();
+        var openReviews = await store.MatchReviews.CountAsync(r => r.LeftCustomerId == id && r.Status == ReviewStatus.Open, cancellationToken)
+            + await store.MatchReviews.CountAsync(r => r.RightCustomerId == id && r.Status == ReviewStatus.Open, cancellationToken);
 
         store.AuditLog.Add(new AuditEntry
         {
