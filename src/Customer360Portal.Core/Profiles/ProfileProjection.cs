@@ -105,8 +105,11 @@ public sealed class ProfileChangeNotifier
 
 /// <summary>The background loop: one pass per tick, a failure is logged and the next tick tries again.</summary>
 public sealed class ProfileProjectionService(ProfileProjection projection, MatchModelProvider models, IOptions<ProjectionOptions> options,
-    ILogger<ProfileProjectionService> logger) : BackgroundService
+    TimeProvider clock, ILogger<ProfileProjectionService> logger) : BackgroundService
 {
+    private static readonly TimeSpan TrainingCheckInterval = TimeSpan.FromMinutes(1);
+    private DateTimeOffset lastTrainingCheck = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.PollInterval);
@@ -114,10 +117,16 @@ public sealed class ProfileProjectionService(ProfileProjection projection, Match
         {
             try
             {
-                await projection.CatchUpAsync(stoppingToken);
-                // Once the store has enough people, the match model is learnt from them (EM) instead of the bootstrap one.
-                if (await models.TrainIfDueAsync(stoppingToken))
-                    logger.LogInformation("Trained a new match model from the profile store.");
+                var projected = await projection.CatchUpAsync(stoppingToken);
+                // Once the store has enough people, the match model is learnt from them (EM) instead of the bootstrap
+                // one. Checking counts profiles, so it runs only after new records, and at most once a minute.
+                var now = clock.GetUtcNow();
+                if (projected > 0 && now - lastTrainingCheck >= TrainingCheckInterval)
+                {
+                    lastTrainingCheck = now;
+                    if (await models.TrainIfDueAsync(stoppingToken))
+                        logger.LogInformation("Trained a new match model from the profile store.");
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
