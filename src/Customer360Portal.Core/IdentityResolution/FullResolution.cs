@@ -52,7 +52,6 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         var phase = Stopwatch.StartNew();
         void EndPhase(string name) { phases[name] = phase.Elapsed; phase.Restart(); }
         var settings = options.Value;
-        var junk = new JunkIdentifiers(settings.Blocklist);
 
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         store.Database.SetCommandTimeout(TimeSpan.FromHours(1));
@@ -84,15 +83,13 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         for (var i = 0; i < records.Count; i++)
             clusters.Describe(i, records[i].Record, records[i].CustomerId is { } c ? Current(c) : null);
         var firstHolder = new Dictionary<IdentityKey, int>();
+        var linking = new LinkingIdentifiers(settings);
         for (var i = 0; i < records.Count; i++)
-            foreach (var type in settings.IdentifierPriority)
-                foreach (var (kind, value) in ProfileDerivation.IdentifiersOf(records[i].Record))
-                {
-                    if (kind != type || junk.IsJunk(kind, value)) continue;
-                    var key = new IdentityKey(kind, value);
-                    if (firstHolder.TryGetValue(key, out var holder)) clusters.TryJoin(holder, i, weakLink: IsShared(kind));
-                    else firstHolder[key] = i;
-                }
+            foreach (var key in linking.Of(records[i].Record))
+            {
+                if (firstHolder.TryGetValue(key, out var holder)) clusters.TryJoin(holder, i, weakLink: LinkingIdentifiers.IsShared(key.Type));
+                else firstHolder[key] = i;
+            }
         var link = PersonLinker.Link(prepared, settings.Thresholds, model, cancellationToken);
         foreach (var (name, elapsed) in link.Statistics.Phases) phases["link." + name] = elapsed;
         var reviewPairs = new List<(int Left, int Right, LinkedPair Pair)>();
@@ -124,9 +121,6 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
             CandidatePairs = link.Statistics.CandidatePairs,
         };
     }
-
-    private static bool IsShared(IdentifierType type) =>
-        type is IdentifierType.Email or IdentifierType.Phone or IdentifierType.CookieId or IdentifierType.DeviceId;
 
     private static async Task<List<Loaded>> LoadAsync(ProfileStore store, IProgress<FullResolutionProgress>? progress, CancellationToken cancellationToken)
     {

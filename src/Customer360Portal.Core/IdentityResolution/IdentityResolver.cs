@@ -27,19 +27,20 @@ namespace Customer360Portal.Core.IdentityResolution;
 /// </summary>
 public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider models, IOptions<ResolutionOptions> options, TimeProvider clock) : IRecordResolver
 {
-    private readonly JunkIdentifiers junk = new(options.Value.Blocklist);
+    private readonly LinkingIdentifiers linking = new(options.Value);
 
     public async Task ResolveAsync(ProfileStore store, IReadOnlyList<PendingRecord> batch, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var context = new BatchContext(store, await models.CurrentAsync(store, cancellationToken), clock.GetUtcNow().UtcDateTime,
             await merger.SurvivorshipAsync(store, cancellationToken));
-        await context.LoadOwnersAsync(batch.SelectMany(p => IdentifiersOf(p.Record)).Distinct().ToList(), cancellationToken);
+        var identifiers = batch.Select(p => linking.Of(p.Record)).ToList();
+        await context.LoadOwnersAsync(identifiers.SelectMany(i => i).Distinct().ToList(), cancellationToken);
 
-        foreach (var pending in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
-            var customer = await ResolveOneAsync(context, pending, settings, cancellationToken);
-            await ProjectAsync(context, customer, pending, cancellationToken);
+            var customer = await ResolveOneAsync(context, batch[i], identifiers[i], settings, cancellationToken);
+            await ProjectAsync(context, customer, batch[i], identifiers[i], cancellationToken);
         }
         foreach (var (left, right, score, reason, sourceRecordId) in context.PendingReviews)
             await merger.RaiseReviewAsync(context, left, right, score, reason, sourceRecordId, cancellationToken);
@@ -52,10 +53,10 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         }
     }
 
-    private async Task<Customer> ResolveOneAsync(BatchContext context, PendingRecord pending, ResolutionOptions settings, CancellationToken cancellationToken)
+    private async Task<Customer> ResolveOneAsync(BatchContext context, PendingRecord pending, List<IdentityKey> identifiers,
+        ResolutionOptions settings, CancellationToken cancellationToken)
     {
         var record = pending.Record;
-        var identifiers = IdentifiersOf(record);
         var owners = new List<Customer>();
         var linkedBy = new Dictionary<Customer, List<IdentifierType>>();
         foreach (var identifier in identifiers)
@@ -69,7 +70,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
 
         // Households share emails, phones and computers: a weak identifier does not make two given names, or a father
         // and son with one name and two birth dates, one person.
-        owners.RemoveAll(owner => linkedBy[owner].All(IsSharedKind)
+        owners.RemoveAll(owner => linkedBy[owner].All(LinkingIdentifiers.IsShared)
             && (GivenNamesConflict(record.GivenName, record.FamilyName, owner.GivenName, owner.FamilyName) || BirthDatesConflict(record.DateOfBirth, owner.DateOfBirth)));
 
         if (owners.Count == 0)
@@ -98,7 +99,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         foreach (var other in owners.Skip(1))
         {
             if (other.Status != CustomerStatus.Active || target.Status != CustomerStatus.Active) continue;
-            if (linkedBy[other].All(IsSharedKind)
+            if (linkedBy[other].All(LinkingIdentifiers.IsShared)
                 && (GivenNamesConflict(target.GivenName, target.FamilyName, other.GivenName, other.FamilyName) || BirthDatesConflict(target.DateOfBirth, other.DateOfBirth)))
                 continue; // two household members who share a phone or email stay two people
             var (survivor, merged) = ProfileMerger.Order(target, other);
@@ -144,13 +145,14 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         return (best, bestScore);
     }
 
-    private async Task ProjectAsync(BatchContext context, Customer customer, PendingRecord pending, CancellationToken cancellationToken)
+    private static async Task ProjectAsync(BatchContext context, Customer customer, PendingRecord pending, List<IdentityKey> identifiers,
+        CancellationToken cancellationToken)
     {
         var (sourceRecordId, sourceKey, record) = pending;
         if (customer.Id == 0) await context.SaveAsync(cancellationToken); // new profiles need ids before anything points at them
-        foreach (var identifier in IdentifiersOf(record))
+        foreach (var identifier in identifiers)
             context.AddIdentifier(customer, identifier, sourceKey, sourceRecordId, record.OccurredAt);
-        if (customer.Anonymous && IdentifiersOf(record).Any(i => i.Type is not (IdentifierType.CookieId or IdentifierType.DeviceId)))
+        if (customer.Anonymous && identifiers.Any(i => i.Type is not (IdentifierType.CookieId or IdentifierType.DeviceId)))
             customer.Anonymous = false;
         GoldenRecord.Apply(customer, record, sourceKey, sourceRecordId, context.Survivorship);
         if (record.InteractionType is { } type)
@@ -178,9 +180,6 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         stub.Status = SourceRecordStatus.Resolved;
     }
 
-    private static bool IsSharedKind(IdentifierType type) =>
-        type is IdentifierType.Email or IdentifierType.Phone or IdentifierType.CookieId or IdentifierType.DeviceId;
-
     /// <summary>
     /// Both given names known and unrelated: not equal, not a nickname or initial of each other, not a typo apart, and
     /// not explained by given and family name having been swapped.
@@ -196,29 +195,6 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
     internal static bool BirthDatesConflict(DateOnly? recordDob, DateOnly? profileDob) =>
         recordDob is { } a && profileDob is { } b
         && Comparisons.CompareDob(a.ToString("yyyyMMdd"), b.ToString("yyyyMMdd")) == Comparisons.LevelCount(Field.Dob) - 1;
-
-    /// <summary>The record's linking identifiers, strongest first, junk left out.</summary>
-    internal List<IdentityKey> IdentifiersOf(NormalisedRecord record)
-    {
-        var keys = new List<IdentityKey>(5);
-        foreach (var type in options.Value.IdentifierPriority)
-        {
-            var value = type switch
-            {
-                IdentifierType.AccountId => record.AccountId,
-                IdentifierType.LoyaltyNumber => record.LoyaltyNumber,
-                IdentifierType.Email => record.Email,
-                IdentifierType.Phone => record.Phone,
-                IdentifierType.CookieId => record.AnonymousId,
-                _ => null,
-            };
-            if (!string.IsNullOrEmpty(value) && !junk.IsJunk(type, value)) keys.Add(new IdentityKey(type, value));
-            // An alias call names the id the visitor had before: a cookie id, or an earlier user id.
-            if (type == IdentifierType.CookieId && !string.IsNullOrEmpty(record.PreviousId) && !junk.IsJunk(type, record.PreviousId))
-                keys.Add(new IdentityKey(IdentifierType.CookieId, record.PreviousId));
-        }
-        return keys;
-    }
 }
 
 public readonly record struct IdentityKey(IdentifierType Type, string Value);
