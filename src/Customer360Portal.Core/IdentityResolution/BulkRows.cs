@@ -17,34 +17,17 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
 {
     private readonly DbCommand command;
     private readonly (IProperty Property, DbParameter Parameter, ValueConverter? Converter)[] columns;
-    private readonly bool returnsKey;
     // Multi-row inserts: one statement carries many rows (SQLite and SQL Server both pay per statement, not per row).
     private readonly DbCommand? single;
     private readonly int rowsPerStatement = 1;
     private int buffered;
 
-    private BulkRows(DbCommand command, (IProperty, DbParameter, ValueConverter?)[] columns, bool returnsKey, DbCommand? single = null, int rowsPerStatement = 1)
+    private BulkRows(DbCommand command, (IProperty, DbParameter, ValueConverter?)[] columns, DbCommand? single = null, int rowsPerStatement = 1)
     {
         this.command = command;
         this.columns = columns;
-        this.returnsKey = returnsKey;
         this.single = single;
         this.rowsPerStatement = rowsPerStatement;
-    }
-
-    /// <summary>INSERT of every column except a store-generated key; <see cref="Write"/> then returns the new key.</summary>
-    public static BulkRows<T> Insert(ProfileStore store, DbTransaction? transaction)
-    {
-        var (entity, table, quote) = Describe(store);
-        var generated = GeneratedKey(entity);
-        var properties = entity.GetProperties().Where(p => p != generated).ToArray();
-        var names = string.Join(", ", properties.Select(p => quote(p.GetColumnName())));
-        var values = string.Join(", ", properties.Select((_, i) => "@p" + i));
-        var sqlServer = store.Database.IsSqlServer();
-        var sql = generated is null ? $"INSERT INTO {table} ({names}) VALUES ({values})"
-            : sqlServer ? $"INSERT INTO {table} ({names}) OUTPUT INSERTED.{quote(generated.GetColumnName())} VALUES ({values})"
-            : $"INSERT INTO {table} ({names}) VALUES ({values}) RETURNING {quote(generated.GetColumnName())}";
-        return Build(store, transaction, sql, properties, generated is not null);
     }
 
     /// <summary>
@@ -74,7 +57,7 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         var columns = Enumerable.Range(0, rows * properties.Length)
             .Select(i => (properties[i % properties.Length], many.Parameters[i], Converter(properties[i % properties.Length]))).ToArray();
         if (many.Connection?.State == System.Data.ConnectionState.Open) { many.Prepare(); one.Prepare(); }
-        return new BulkRows<T>(many, columns, false, one, rows);
+        return new BulkRows<T>(many, columns, one, rows);
     }
 
     private static IProperty? GeneratedKey(IEntityType entity)
@@ -93,10 +76,10 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         var properties = entity.GetProperties().Where(p => !key.Contains(p)).Concat(key).ToArray();
         var sets = string.Join(", ", properties.Take(properties.Length - key.Count).Select((p, i) => $"{quote(p.GetColumnName())} = @p{i}"));
         var where = string.Join(" AND ", key.Select((p, k) => $"{quote(p.GetColumnName())} = @p{properties.Length - key.Count + k}"));
-        return Build(store, transaction, $"UPDATE {table} SET {sets} WHERE {where}", properties, false);
+        return Build(store, transaction, $"UPDATE {table} SET {sets} WHERE {where}", properties);
     }
 
-    /// <summary>Writes one row (or buffers it, for <see cref="InsertMany"/>); returns the generated key for single inserts that have one.</summary>
+    /// <summary>Writes one row (or buffers it, for <see cref="InsertMany"/>); returns the rows affected when a statement ran.</summary>
     public long Write(T row)
     {
         if (single is not null)
@@ -109,7 +92,7 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         }
         Bind(row, 0, columns.Length);
         // Synchronous on purpose: SQLite has no async I/O, and a Task per row costs more than the write.
-        return returnsKey ? Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) : command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     /// <summary>Sends rows still waiting for a full multi-row statement.</summary>
@@ -171,11 +154,11 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         return (entity, table, quote);
     }
 
-    private static BulkRows<T> Build(ProfileStore store, DbTransaction? transaction, string sql, IProperty[] properties, bool returnsKey)
+    private static BulkRows<T> Build(ProfileStore store, DbTransaction? transaction, string sql, IProperty[] properties)
     {
         var command = Prepared(store, transaction, sql, properties.Length);
         var columns = properties.Select((p, i) => (p, command.Parameters[i], Converter(p))).ToArray();
         if (command.Connection?.State == System.Data.ConnectionState.Open) command.Prepare();
-        return new BulkRows<T>(command, columns, returnsKey);
+        return new BulkRows<T>(command, columns);
     }
 }

@@ -22,11 +22,11 @@ public class ResolutionSqlTests
         var keys = new List<long> { 10, 20 };
         var values = new List<string> { "a@example.com" };
         return new TheoryData<string>(
-            BulkRows<Customer>.Insert(store, null).Sql,
+            BulkRows<Customer>.InsertMany(store, null, explicitKeys: true).Sql,
             BulkRows<Customer>.Update(store, null).Sql,
-            BulkRows<Customer360Portal.Data.Model.Identifier>.Insert(store, null).Sql,
-            BulkRows<CustomerTrait>.Insert(store, null).Sql,
-            BulkRows<ProfileMatchKey>.Insert(store, null).Sql,
+            BulkRows<Customer360Portal.Data.Model.Identifier>.InsertMany(store, null).Sql,
+            BulkRows<CustomerTrait>.InsertMany(store, null).Sql,
+            BulkRows<ProfileMatchKey>.InsertMany(store, null).Sql,
             store.MatchKeys.Where(k => keys.Contains(k.KeyHash)).Select(k => k.CustomerId).ToQueryString(),
             store.Customers.Where(c => ids.Contains(c.Id)).ToQueryString(),
             store.Identifiers.Where(i => i.Type == IdentifierType.Email && values.Contains(i.Value)).Select(i => new { i.Value, i.CustomerId }).ToQueryString(),
@@ -50,12 +50,14 @@ public class ResolutionSqlTests
     }
 
     [Fact]
-    public void BulkInsert_ReturnsTheGeneratedKey_AndSkipsIt()
+    public void BulkInsert_WithExplicitKeys_TurnsIdentityInsertOnForTheStatementOnly_AndSendsManyRows()
     {
         using var store = SqlServerStore();
-        var sql = BulkRows<Customer>.Insert(store, null).Sql;
+        var sql = BulkRows<Customer>.InsertMany(store, null, explicitKeys: true).Sql;
 
-        Assert.Contains("OUTPUT INSERTED.[Id]", sql);
-        Assert.DoesNotContain("([Id]", sql);
+        Assert.StartsWith("SET IDENTITY_INSERT [Customers] ON;", sql);
+        Assert.EndsWith("SET IDENTITY_INSERT [Customers] OFF;", sql);
+        Assert.Contains("[Id]", sql);
+        Assert.True(sql.Split("), (").Length > 1, "more than one row per statement");
     }
 }
