@@ -6,6 +6,7 @@ using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Sync;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Customer360Portal.Core.Tests.Sync;
 
@@ -180,19 +181,24 @@ public sealed class FileDropSyncServiceTests : IDisposable
     {
         const int lines = 3_000;
         Drop("big.jsonl", Enumerable.Range(1, lines).Select(i => ContactLine(i)));
-        var (test, service) = await HostAsync(linesPerBatch: 10);
+        // The pass stops on its clock part-way through the file while the admin pauses, as the sync page would from
+        // another process; polling for progress instead lost the race on a busy machine (the pass finished first).
+        var clock = new HoldingClock(holdAtCall: 40);
+        var (test, service) = await SyncTestHost.CreateAsync<FileDropSyncService>(new()
+        {
+            ["Key"] = Key, ["DisplayName"] = "Files", ["Kind"] = "FileDrop", ["Connector"] = "FileDrop", ["RecordKind"] = RecordKinds.Contact,
+            ["Folder"] = folder, ["LinesPerBatch"] = "10",
+        }, configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         await using var _ = test;
         var registry = test.Get<SourceRegistry>();
         await registry.EnsureSourceAsync(Key, "Files", SourceKind.FileDrop, ConnectorStyle.FileDrop);
 
-        // The admin pauses through the store once the first batches are in, as the sync page would from another process.
-        var admin = Task.Run(async () =>
-        {
-            while ((await test.SourceAsync(Key)).Received < 10) await Task.Delay(1);
-            await registry.PauseAsync(Key, Admin);
-        });
-        var first = await service.RunOnceAsync();
-        await admin;
+        clock.Arm();
+        var pass = Task.Run(() => service.RunOnceAsync());
+        await clock.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        await registry.PauseAsync(Key, Admin);
+        clock.Release();
+        var first = await pass;
         var paused = await test.SourceAsync(Key);
         var stayed = File.Exists(Path.Combine(Incoming, "big.jsonl"));
         await registry.ResumeAsync(Key, Admin);
@@ -207,6 +213,28 @@ public sealed class FileDropSyncServiceTests : IDisposable
         Assert.Equal(SyncPassOutcome.Completed, second.Outcome);
         Assert.Equal((lines, lines, 0L), (finished.Received, finished.Stored, finished.Duplicates));
         Assert.True(File.Exists(Path.Combine(Done, "big.jsonl")));
+    }
+
+    /// <summary>The system clock, except that the n-th reading after <see cref="Arm"/> waits until the test releases it.</summary>
+    private sealed class HoldingClock(int holdAtCall) : TimeProvider
+    {
+        private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim released = new();
+        private int calls = -1;
+
+        public Task Held => held.Task;
+        public void Arm() => Interlocked.Exchange(ref calls, 0);
+        public void Release() => released.Set();
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Volatile.Read(ref calls) >= 0 && Interlocked.Increment(ref calls) == holdAtCall)
+            {
+                held.SetResult();
+                released.Wait(TimeSpan.FromSeconds(30));
+            }
+            return System.GetUtcNow();
+        }
     }
 
     [Fact]
