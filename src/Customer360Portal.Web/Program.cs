@@ -1,5 +1,6 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
+using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Core.Search;
@@ -18,6 +19,7 @@ builder.AddConsent();
 builder.AddIntake();
 builder.AddProfiles();
 builder.AddSearch();
+builder.AddCustomerView();
 builder.AddIngestApi();
 builder.AddTrackingApi();
 builder.AddSourceSync();

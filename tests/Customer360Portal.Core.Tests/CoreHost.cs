@@ -1,6 +1,7 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Tests.Shared;
@@ -23,6 +24,7 @@ public static class CoreHost
             builder.AddConsent();
             builder.AddIntake();
             builder.AddProfiles(runInBackground: false);
+            builder.AddCustomerView();
             configure?.Invoke(builder);
         });
 

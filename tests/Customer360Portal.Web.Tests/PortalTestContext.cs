@@ -4,6 +4,7 @@ using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Core.Search;
 using Customer360Portal.Web.Components.Shared;
@@ -57,6 +58,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
             builder.AddIntake();
             builder.AddProfiles(runInBackground: false);
             builder.AddSearch(runInBackground: false);
+            builder.AddCustomerView();
         });
         Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());

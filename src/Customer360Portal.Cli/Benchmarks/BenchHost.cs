@@ -1,6 +1,7 @@
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.DemoData;
 using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Core.Search;
 using Customer360Portal.Data;
@@ -31,6 +32,7 @@ internal sealed class BenchHost : IDisposable
         builder.AddIntake();
         builder.AddProfiles(runInBackground: false);
         builder.AddSearch(runInBackground: false);
+        builder.AddCustomerView();
         builder.AddAudit();
         configure?.Invoke(builder);
         var host = builder.Build();

@@ -163,6 +163,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
                 Channel = record.Channel ?? InteractionChannel.System, JourneyStage = Journey.StageOf(type),
                 OccurredAt = record.OccurredAt, Summary = record.Summary ?? type, AmountMinor = record.AmountMinor,
                 Currency = record.Currency, Reference = record.Reference,
+                DetailJson = record.Satisfaction is { } rating ? InteractionDetails.Write(new InteractionDetails { Satisfaction = rating }) : null,
             });
             Metrics.Apply(customer, record);
         }

@@ -64,6 +64,8 @@ public sealed record NormalisedRecord
     public string? Currency { get; init; }
     /// <summary>Order number, ticket id, campaign id...</summary>
     public string? Reference { get; init; }
+    /// <summary>A ticket's satisfaction rating, 1 (bad) to 5 (good).</summary>
+    public int? Satisfaction { get; init; }
 
     /// <summary>Custom attributes (CRM custom fields, identify traits beyond the known ones), already length-checked.</summary>
     public IReadOnlyDictionary<string, string> Traits { get; init; } = new Dictionary<string, string>();

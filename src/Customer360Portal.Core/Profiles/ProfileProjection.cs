@@ -83,6 +83,14 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
         await transaction.CommitAsync(cancellationToken);
 
         notifier.Publish(rows.Count);
+        if (notifier.WatchesProfiles)
+        {
+            // After the commit, so a page that reloads on the news reads what it announces.
+            var first = rows[0].Id;
+            var last = rows[^1].Id;
+            notifier.PublishProfiles(await store.SourceRecords.AsNoTracking().Where(r => r.Id >= first && r.Id <= last && r.CustomerId != null)
+                .Select(r => r.CustomerId!.Value).Distinct().ToListAsync(cancellationToken));
+        }
         return rows.Count;
     }
 
@@ -99,8 +107,21 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
 /// <summary>Tells open pages that profiles changed, so they refresh without reload.</summary>
 public sealed class ProfileChangeNotifier
 {
+    /// <summary>Records were projected (their number); pages that show totals refresh.</summary>
     public event Action<int>? Changed;
+
+    /// <summary>These profiles changed (new records, notes...); an open profile page among them reloads.</summary>
+    public event Action<IReadOnlyCollection<long>>? ProfilesChanged;
+
+    /// <summary>Whether anyone listens for profile ids, so the projection looks them up only then.</summary>
+    public bool WatchesProfiles => ProfilesChanged is not null;
+
     public void Publish(int records) => Changed?.Invoke(records);
+
+    public void PublishProfiles(IReadOnlyCollection<long> customerIds)
+    {
+        if (customerIds.Count > 0) ProfilesChanged?.Invoke(customerIds);
+    }
 }
 
 /// <summary>The background loop: one pass per tick, a failure is logged and the next tick tries again.</summary>

@@ -36,3 +36,21 @@ public class CustomerNote
     /// <summary>The profile this row was written for: merges move it, unmerge sends it back there.</summary>
     public long? OriginCustomerId { get; set; }
 }
+
+/// <summary>What an interaction carries beyond its columns, stored as <see cref="Interaction.DetailJson"/>.</summary>
+public sealed class InteractionDetails
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+    };
+
+    /// <summary>A ticket's satisfaction rating, 1 (bad) to 5 (good).</summary>
+    public int? Satisfaction { get; set; }
+
+    public static string Write(InteractionDetails details) => System.Text.Json.JsonSerializer.Serialize(details, Options);
+
+    public static InteractionDetails Read(string? json) =>
+        string.IsNullOrEmpty(json) ? new() : System.Text.Json.JsonSerializer.Deserialize<InteractionDetails>(json, Options) ?? new();
+}

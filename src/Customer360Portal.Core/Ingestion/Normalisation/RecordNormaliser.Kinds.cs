@@ -220,7 +220,7 @@ public sealed partial class RecordNormaliser
         var phone = r.Phone(root, "phone", null, out var phoneNumber);
         r.Name(root, "name", out var fullName);
         var updated = r.Timestamp(root, "updatedAt", out var updatedAt);
-        Satisfaction(r, root);
+        var satisfaction = Satisfaction(r, root);
         if (email == FieldState.Missing && phone == FieldState.Missing) r.Fail("email/phone", "at least one is required");
         if (r.HasErrors) return null;
 
@@ -240,23 +240,30 @@ public sealed partial class RecordNormaliser
             Channel = channel < 0 ? InteractionChannel.Email : TicketChannelValues[channel],
             Summary = string.Concat("Ticket ", ticketId, ": ", TextRules.OneLine(subject, MaxSubjectInSummary)),
             Reference = ticketId,
+            Satisfaction = satisfaction,
             Traits = EmptyTraits,
         };
     }
 
-    /// <summary>"good"/"bad" or a whole number 1–5, as a number or a string.</summary>
-    private static void Satisfaction(RecordReader r, JsonElement root)
+    /// <summary>"good"/"bad" or a whole number 1–5, as a number or a string; read as 1–5 ("good" is 5, "bad" is 1).</summary>
+    private static int? Satisfaction(RecordReader r, JsonElement root)
     {
-        if (!RecordReader.TryGet(root, "satisfaction", out var value)) return;
-        bool ok = value.ValueKind switch
+        if (!RecordReader.TryGet(root, "satisfaction", out var value)) return null;
+        int? score = value.ValueKind switch
         {
-            JsonValueKind.Number => value.TryGetInt32(out int score) && score is >= 1 and <= 5,
-            JsonValueKind.String => value.GetString()!.Trim() is var text
-                && (text.Length == 0 || text.Equals("good", StringComparison.OrdinalIgnoreCase)
-                    || text.Equals("bad", StringComparison.OrdinalIgnoreCase) || text is "1" or "2" or "3" or "4" or "5"),
-            _ => false,
+            JsonValueKind.Number => value.TryGetInt32(out int number) && number is >= 1 and <= 5 ? number : null,
+            JsonValueKind.String => value.GetString()!.Trim() switch
+            {
+                "" => 0,
+                var text when text.Equals("good", StringComparison.OrdinalIgnoreCase) => 5,
+                var text when text.Equals("bad", StringComparison.OrdinalIgnoreCase) => 1,
+                var text when text is "1" or "2" or "3" or "4" or "5" => text[0] - '0',
+                _ => null,
+            },
+            _ => null,
         };
-        if (!ok) r.Fail("satisfaction", "must be good, bad or a whole number from 1 to 5");
+        if (score is null) r.Fail("satisfaction", "must be good, bad or a whole number from 1 to 5");
+        return score is > 0 ? score : null; // blank means not rated
     }
 
     // ---------------------------------------------------------------- email_event
