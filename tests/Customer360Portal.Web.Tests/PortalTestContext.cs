@@ -69,6 +69,9 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(store.Host.Services.GetRequiredService<ResolutionJobs>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileChangeNotifier>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Search.CustomerSearch>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileSummaries>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<CustomerTimeline>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<CustomerNotes>());
         Services.AddSingleton(TimeProvider.System);
         return store;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Customer360Portal.Core.Audit;
+using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.DemoData;
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.IdentityResolution.Evaluation;
@@ -18,20 +19,32 @@ namespace Customer360Portal.Cli.Benchmarks;
 
 /// <summary>
 /// <c>c360 bench search --profiles N --queries Q</c>: N generated people (<see cref="SyntheticPeople"/>, no duplicates)
-/// through the real intake and <see cref="FullResolution"/> into a fresh SQLite store (setup, timed apart), the search
-/// index built from scratch (timed), then Q agent searches of a realistic mix drawn from those people, each timed
-/// end to end (audit entry included), and the profile page's data loaded for the top hit. The synthetic contacts carry
-/// no orders or account ids, so the mix has no order-number share: 45% full names with a nickname or a one-letter typo,
-/// 22% family names, 17% emails, 16% phones written in another format. The last line is one JSON object.
+/// through the real intake and <see cref="FullResolution"/> into a fresh SQLite store (setup, timed apart), then about
+/// <c>interactionsPerProfile</c> timeline entries per profile with consent, scores and a few notes written in bulk
+/// (<see cref="SyntheticActivity"/>, skewed so about one profile in a thousand has 1,000 to 3,000 entries; timed apart),
+/// the search index built from scratch (timed), then Q agent searches of a realistic mix drawn from those people, each
+/// timed end to end (audit entry included), and for the top hit what the profile page loads, through the page's own
+/// services: the identity view (audited), the header summary, the first 100 timeline entries and the filter chip
+/// counts (the profile figures), then the journey chart (loaded after first paint) and a filtered timeline page, each
+/// timed apart. Heavy-timeline profiles are opened as well and reported on their own. The synthetic contacts carry no
+/// order numbers, so the mix has no order-number share: 45% full names with a nickname or a one-letter typo, 22%
+/// family names, 17% emails, 16% phones written in another format. The last line is one JSON object.
 /// </summary>
 public static class SearchBenchmark
 {
     private static readonly AuditActor Agent = AuditActor.System("bench-search");
+    public const int DefaultInteractionsPerProfile = 10;
+    private const int TimelinePageSize = 100;
 
-    public static async Task<int> RunAsync(int profiles, int queries, int seed, TextWriter output, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(int profiles, int queries, int seed, TextWriter output, CancellationToken cancellationToken) =>
+        RunAsync(profiles, queries, seed, DefaultInteractionsPerProfile, output, cancellationToken);
+
+    public static async Task<int> RunAsync(int profiles, int queries, int seed, int interactionsPerProfile, TextWriter output,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(profiles, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(queries);
+        ArgumentOutOfRangeException.ThrowIfNegative(interactionsPerProfile);
         var people = new SyntheticPeople(profiles, seed, duplicateShare: 0);
         output.WriteLine($"Generating {profiles:N0} people, seed {seed}.");
         using var host = await BenchHost.CreateAsync("search");
@@ -52,6 +65,18 @@ public static class SearchBenchmark
         var intake = await host.Services.GetRequiredService<IntakePipeline>().IngestStreamAsync(source, Incoming(), cancellationToken: cancellationToken);
         var report = await host.Services.GetRequiredService<FullResolution>().RunAsync(null, cancellationToken);
         output.WriteLine($"Setup:       {clock.Elapsed.TotalSeconds,10:N2} s  (stored {intake.Stored:N0} records, {report.Profiles:N0} profiles)");
+
+        // What the profile page shows beyond the golden record: the contacts bring none of it (not part of the figures).
+        clock.Restart();
+        List<long> active;
+        await using (var store = await stores.CreateDbContextAsync(cancellationToken))
+            active = await store.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active).Select(c => c.Id).ToListAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        var activity = await SyntheticActivity.AddAsync(stores, active, interactionsPerProfile, seed, now, cancellationToken);
+        var activitySeconds = clock.Elapsed.TotalSeconds;
+        output.WriteLine($"Activity:    {activitySeconds,10:N2} s  ({activity.Interactions:N0} interactions, {activity.Interactions / Math.Max(activitySeconds, 1e-9):N0}/s; "
+            + $"{activity.ConsentEvents:N0} consent events, {activity.Scores:N0} scores, {activity.Notes:N0} notes; "
+            + $"{activity.Heavy.Count:N0} profiles with {SyntheticActivity.HeavyMinimum:N0}+ entries, longest {activity.MaxPerProfile:N0})");
 
         // The index from scratch.
         clock.Restart();
@@ -80,9 +105,9 @@ public static class SearchBenchmark
         var uniqueFound = 0;
 
         var search = host.Services.GetRequiredService<CustomerSearch>();
-        var graph = host.Services.GetRequiredService<IdentityGraph>();
+        var page = new ProfilePage(host.Services);
         var searchTimes = new List<double>(mix.Count);
-        var profileTimes = new List<double>(mix.Count);
+        var typical = new ProfileTimes();
         var found = 0;
         var foundByKind = new Dictionary<string, int>();
         var step = new Stopwatch();
@@ -98,12 +123,15 @@ public static class SearchBenchmark
                 if (namesakes.GetValueOrDefault(contactId, -1) == 0) uniqueFound++;
             }
             if (results.Count == 0) continue;
-            step.Restart();
-            await LoadProfileAsync(stores, graph, results[0].CustomerId, cancellationToken);
-            profileTimes.Add(step.Elapsed.TotalMilliseconds);
+            await page.OpenAsync(results[0].CustomerId, now, typical, cancellationToken);
         }
+        // The longest timelines, opened as often as a tenth of the searches (at least 20 when there are that many).
+        var heavy = new ProfileTimes();
+        foreach (var id in activity.Heavy.OrderBy(_ => rng.Next()).Take(Math.Max(20, mix.Count / 10)))
+            await page.OpenAsync(id, now, heavy, cancellationToken);
+        var all = ProfileTimes.Both(typical, heavy);
         searchTimes.Sort();
-        profileTimes.Sort();
+        var peakMemoryMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         var recall = mix.Count == 0 ? 0 : (double)found / mix.Count;
         var (p50, p95, p99) = (Percentile(searchTimes, 0.50), Percentile(searchTimes, 0.95), Percentile(searchTimes, 0.99));
         output.WriteLine($"Mix:         {string.Join(", ", mix.GroupBy(q => q.Kind).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}"))} (no orders in synthetic contacts)");
@@ -115,7 +143,15 @@ public static class SearchBenchmark
         var sortedNamesakes = namesakes.Values.Order().ToList();
         var namesakesP50 = sortedNamesakes.Count == 0 ? 0 : sortedNamesakes[sortedNamesakes.Count / 2];
         output.WriteLine($"Full names:  median {namesakesP50:N0} other people with the very same name; recall@10 {uniqueRecall:F3} for the {unique:N0} whose name is unique");
-        output.WriteLine($"Profile:     {profileTimes.Count:N0} top hits opened: p50 {Percentile(profileTimes, 0.5):N2} ms, p95 {Percentile(profileTimes, 0.95):N2} ms");
+        output.WriteLine($"Profile:     {typical.Page.Count:N0} top hits and {heavy.Page.Count:N0} heavy timelines opened: p50 {Percentile(all.Page, 0.5):N2} ms, "
+            + $"p95 {Percentile(all.Page, 0.95):N2} ms, p99 {Percentile(all.Page, 0.99):N2} ms, max {Percentile(all.Page, 1):N2} ms "
+            + $"(header {Percentile(all.Header, 0.95):N2}, summary {Percentile(all.Summary, 0.95):N2}, first {TimelinePageSize} entries {Percentile(all.Timeline, 0.95):N2}, "
+            + $"facets {Percentile(all.Facets, 0.95):N2} ms at p95)");
+        output.WriteLine($"Top hits:    p95 {Percentile(typical.Page, 0.95):N2} ms; journey p95 {Percentile(typical.Journey, 0.95):N2} ms; "
+            + $"filtered timeline p95 {Percentile(typical.Filtered, 0.95):N2} ms");
+        output.WriteLine($"Heavy:       p95 {Percentile(heavy.Page, 0.95):N2} ms (header {Percentile(heavy.Header, 0.95):N2}, summary {Percentile(heavy.Summary, 0.95):N2}, "
+            + $"timeline {Percentile(heavy.Timeline, 0.95):N2}, facets {Percentile(heavy.Facets, 0.95):N2}); journey p95 {Percentile(heavy.Journey, 0.95):N2} ms; "
+            + $"filtered timeline p95 {Percentile(heavy.Filtered, 0.95):N2} ms");
 
         var result = new
         {
@@ -128,26 +164,109 @@ public static class SearchBenchmark
             search_p50_ms = Math.Round(p50, 3),
             search_p95_ms = Math.Round(p95, 3),
             search_p99_ms = Math.Round(p99, 3),
-            profile_p50_ms = Math.Round(Percentile(profileTimes, 0.5), 3),
-            profile_p95_ms = Math.Round(Percentile(profileTimes, 0.95), 3),
+            interactions_per_profile = interactionsPerProfile,
+            interactions = activity.Interactions,
+            interactions_max_per_profile = activity.MaxPerProfile,
+            consent_events = activity.ConsentEvents,
+            scores = activity.Scores,
+            notes = activity.Notes,
+            activity_seconds = Math.Round(activitySeconds, 3),
+            profile_samples = all.Page.Count,
+            profile_p50_ms = Math.Round(Percentile(all.Page, 0.5), 3),
+            profile_p95_ms = Math.Round(Percentile(all.Page, 0.95), 3),
+            profile_p99_ms = Math.Round(Percentile(all.Page, 0.99), 3),
+            profile_max_ms = Math.Round(Percentile(all.Page, 1), 3),
+            profile_p95_ms_top_hits = Math.Round(Percentile(typical.Page, 0.95), 3),
+            profile_heavy_samples = heavy.Page.Count,
+            profile_p95_ms_heavy = Math.Round(Percentile(heavy.Page, 0.95), 3),
+            profile_steps_p95_ms = new
+            {
+                header = Math.Round(Percentile(all.Header, 0.95), 3),
+                summary = Math.Round(Percentile(all.Summary, 0.95), 3),
+                timeline = Math.Round(Percentile(all.Timeline, 0.95), 3),
+                facets = Math.Round(Percentile(all.Facets, 0.95), 3),
+            },
+            journey_p95_ms = Math.Round(Percentile(all.Journey, 0.95), 3),
+            journey_p95_ms_heavy = Math.Round(Percentile(heavy.Journey, 0.95), 3),
+            timeline_filtered_p95_ms = Math.Round(Percentile(all.Filtered, 0.95), 3),
+            timeline_filtered_p95_ms_heavy = Math.Round(Percentile(heavy.Filtered, 0.95), 3),
             recall_at_10 = Math.Round(recall, 4),
             full_name_namesakes_p50 = namesakesP50,
             full_name_unique_recall_at_10 = Math.Round(uniqueRecall, 4),
             recall_at_10_by_kind = mix.GroupBy(q => q.Kind).OrderBy(g => g.Key)
                 .ToDictionary(g => g.Key, g => Math.Round((double)foundByKind.GetValueOrDefault(g.Key) / g.Count(), 4)),
+            peak_memory_mb = Math.Round(peakMemoryMb),
         };
         output.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
 
-    /// <summary>What the profile page loads: the identity view (audited), the latest 100 interactions, consent and scores.</summary>
-    private static async Task LoadProfileAsync(IDbContextFactory<ProfileStore> stores, IdentityGraph graph, long customerId, CancellationToken cancellationToken)
+    /// <summary>Milliseconds per opened profile, sorted on read.</summary>
+    private sealed class ProfileTimes
     {
-        await graph.GetAsync(customerId, Agent, cancellationToken);
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        await store.Interactions.AsNoTracking().Where(i => i.CustomerId == customerId).OrderByDescending(i => i.OccurredAt).Take(100).ToListAsync(cancellationToken);
-        await store.ConsentStates.AsNoTracking().Where(c => c.CustomerId == customerId).ToListAsync(cancellationToken);
-        await store.Scores.AsNoTracking().Where(s => s.CustomerId == customerId).ToListAsync(cancellationToken);
+        public List<double> Page { get; } = [];
+        public List<double> Header { get; } = [];
+        public List<double> Summary { get; } = [];
+        public List<double> Timeline { get; } = [];
+        public List<double> Facets { get; } = [];
+        public List<double> Journey { get; } = [];
+        public List<double> Filtered { get; } = [];
+
+        public static ProfileTimes Both(ProfileTimes a, ProfileTimes b)
+        {
+            var both = new ProfileTimes();
+            foreach (var (to, x, y) in new[] { (both.Page, a.Page, b.Page), (both.Header, a.Header, b.Header), (both.Summary, a.Summary, b.Summary),
+                (both.Timeline, a.Timeline, b.Timeline), (both.Facets, a.Facets, b.Facets), (both.Journey, a.Journey, b.Journey), (both.Filtered, a.Filtered, b.Filtered) })
+            {
+                to.AddRange(x);
+                to.AddRange(y);
+            }
+            foreach (var list in new[] { a.Page, a.Header, a.Summary, a.Timeline, a.Facets, a.Journey, a.Filtered,
+                b.Page, b.Header, b.Summary, b.Timeline, b.Facets, b.Journey, b.Filtered,
+                both.Page, both.Header, both.Summary, both.Timeline, both.Facets, both.Journey, both.Filtered })
+                list.Sort();
+            return both;
+        }
+    }
+
+    /// <summary>What the profile page loads, through its own services, one timed call after the other as the page makes them.</summary>
+    private sealed class ProfilePage(IServiceProvider services)
+    {
+        private readonly IdentityGraph graph = services.GetRequiredService<IdentityGraph>();
+        private readonly ProfileSummaries summaries = services.GetRequiredService<ProfileSummaries>();
+        private readonly CustomerTimeline timeline = services.GetRequiredService<CustomerTimeline>();
+        private readonly Stopwatch clock = new();
+        private int opened;
+
+        // What agents narrow the timeline to, taken in turn: one category, and a word.
+        private static readonly TimelineFilter[] Filters =
+        [
+            new() { Categories = new HashSet<TimelineCategory> { TimelineCategory.Orders } },
+            new() { Text = "coffee" },
+        ];
+
+        public async Task OpenAsync(long customerId, DateTime now, ProfileTimes times, CancellationToken cancellationToken)
+        {
+            // First paint: header, summary, the first page of the timeline and its filter chips.
+            var started = Stopwatch.GetTimestamp();
+            var view = await Timed(() => graph.GetAsync(customerId, Agent, cancellationToken), times.Header);
+            var id = view?.CustomerId ?? customerId;
+            await Timed(() => summaries.LoadAsync(id, cancellationToken), times.Summary);
+            await Timed(() => timeline.PageAsync(id, TimelineFilter.All, 0, TimelinePageSize, cancellationToken), times.Timeline);
+            await Timed(() => timeline.FacetsAsync(id, cancellationToken), times.Facets);
+            times.Page.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            // After first paint: the journey chart; then the agent filters.
+            await Timed(() => timeline.JourneyAsync(id, now, cancellationToken), times.Journey);
+            await Timed(() => timeline.PageAsync(id, Filters[opened++ % Filters.Length], 0, TimelinePageSize, cancellationToken), times.Filtered);
+        }
+
+        private async Task<T> Timed<T>(Func<Task<T>> call, List<double> into)
+        {
+            clock.Restart();
+            var result = await call();
+            into.Add(clock.Elapsed.TotalMilliseconds);
+            return result;
+        }
     }
 
     /// <summary>The active profile each sampled contact ended up in (following merges).</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Ingestion.Normalisation;
+using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -91,6 +92,15 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
         var total = skip == 0 && page.Count < take ? page.Count : await keys.CountAsync(cancellationToken);
         var rows = await RowsAsync(store, customerId, page, cancellationToken);
         return new TimelinePage(page.Select(k => rows.GetValueOrDefault((k.Kind, k.Id))).OfType<Row>().Select(ToEntry).ToList(), total);
+    }
+
+    /// <summary>The customer's journey through lifecycle stages, from every interaction they had (three columns each).</summary>
+    public async Task<JourneyMapData> JourneyAsync(long customerId, DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var touchpoints = await store.Interactions.AsNoTracking().Where(i => i.CustomerId == customerId)
+            .Select(i => new JourneyTouchpoint(i.OccurredAt, i.Type, i.Channel, null)).ToListAsync(cancellationToken);
+        return JourneyMap.Build(touchpoints, now);
     }
 
     public async Task<TimelineFacets> FacetsAsync(long customerId, CancellationToken cancellationToken = default)

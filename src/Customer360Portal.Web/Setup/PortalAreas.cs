@@ -42,6 +42,11 @@ public static class PortalAreas
 
     public static bool MayUnmerge(System.Security.Claims.ClaimsPrincipal user) => UnmergeRoles.Any(user.IsInRole);
 
+    /// <summary>Roles that write notes and follow-ups on a profile: the people who talk to customers (and admins).</summary>
+    public static readonly string[] NoteRoles = AgentRoles;
+
+    public static bool MayWriteNotes(System.Security.Claims.ClaimsPrincipal user) => NoteRoles.Any(user.IsInRole);
+
     public static readonly PortalArea Customers = new("Customers", "customers", Icons.Material.Filled.People, Policies.Customers, AgentRoles,
         "Find a customer and see one profile with their whole history.");
     public static readonly PortalArea MatchReview = new("Match review", "reviews", Icons.Material.Filled.CompareArrows, Policies.MatchReview, AgentRoles,

@@ -1,7 +1,8 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Audit;
+using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.IdentityResolution;
-using Customer360Portal.Core.Ingestion.Normalisation;
+using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Web.Components.Shared;
 using Customer360Portal.Web.Setup;
@@ -12,11 +13,13 @@ using MudBlazor;
 namespace Customer360Portal.Web.Components.Pages.Customers;
 
 /// <summary>
-/// One customer's profile: header, golden record with the lineage of each value, key metrics, and the identity graph
-/// (identifiers, source records, merges with their evidence, unmerge). The first cut of the profile the agent 360 view
-/// extends. Every load is audited by <see cref="IdentityGraph"/>; nothing about the customer is logged here.
+/// The agent's 360 view of one customer: header with golden record (lineage per value), key figures, tags, predictions
+/// and consent; the journey map; the unified timeline; notes and follow-ups; and the identity graph (identifiers,
+/// source records, merges with their evidence, unmerge). Sensitive values are masked for roles that do not need them.
+/// Every load is audited by <see cref="IdentityGraph"/>; nothing about the customer is logged here. New interactions
+/// for the open profile arrive through <see cref="ProfileChangeNotifier"/> and show without a reload.
 /// </summary>
-public partial class ProfilePage
+public partial class ProfilePage : IDisposable
 {
     [Parameter] public long Id { get; set; }
 
@@ -26,6 +29,10 @@ public partial class ProfilePage
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required ReviewDecisions Decisions { get; init; }
+    [Inject] public required ProfileSummaries Summaries { get; init; }
+    [Inject] public required CustomerTimeline Timeline { get; init; }
+    [Inject] public required ProfileChangeNotifier ProfileChanges { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -35,6 +42,15 @@ public partial class ProfilePage
     private bool mayUnmerge;
     private long? loadedId;
     private IReadOnlyDictionary<string, string> userNames = new Dictionary<string, string>();
+    private ProfileSummary? summary;
+    private JourneyMapData? journey;
+    private ProfileMasking masking = ProfileMasking.ForRoles([]);
+    private AuditActor actor = AuditActor.System("portal");
+    private bool mayWriteNotes;
+    private ProfileTimeline? timeline;
+    private DateTime? liveAt;
+    private bool subscribed;
+    private int refreshing;
 
     private sealed record GoldenValue(string Name, string? Value, GoldenField? Lineage);
 
@@ -43,18 +59,62 @@ public partial class ProfilePage
         // Prerendering would load (and audit) the profile a second time; the interactive render does it once.
         if (!RendererInfo.IsInteractive || loadedId == Id) return;
         loaded = false;
-        mayUnmerge = PortalAreas.MayUnmerge((await AuthenticationState).User);
+        var user = (await AuthenticationState).User;
+        mayUnmerge = PortalAreas.MayUnmerge(user);
+        mayWriteNotes = PortalAreas.MayWriteNotes(user);
+        masking = ProfileMasking.ForUser(user);
+        actor = user.ToAuditActor();
+        if (!subscribed)
+        {
+            ProfileChanges.ProfilesChanged += OnProfilesChanged;
+            subscribed = true;
+        }
         await LoadAsync();
     }
 
     private async Task LoadAsync()
     {
-        view = await Graph.GetAsync(Id, await ActorAsync());
+        view = await Graph.GetAsync(Id, actor);
         loadedId = Id;
-        userNames = view is not null && view.Merges.Any(m => m.MergedBy is not null || m.UndoneBy is not null)
-            ? (await Users.ListAsync()).ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email : u.DisplayName)
-            : new Dictionary<string, string>();
+        summary = view is null ? null : await Summaries.LoadAsync(view.CustomerId);
+        // Names of the people behind merges, notes and tasks (few users; one read).
+        userNames = (await Users.ListAsync()).ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email : u.DisplayName);
         loaded = true;
+        journey = null;
+        StateHasChanged();
+        // The journey reads every interaction of the profile: it follows the first paint instead of holding it up.
+        if (view is not null) journey = await Timeline.JourneyAsync(view.CustomerId, Clock.GetUtcNow().UtcDateTime);
+    }
+
+    private void OnProfilesChanged(IReadOnlyCollection<long> customerIds)
+    {
+        if (view is { } shown && customerIds.Contains(shown.CustomerId)) _ = InvokeAsync(RefreshLiveAsync);
+    }
+
+    /// <summary>
+    /// Reloads what new records or notes change (figures, tasks, timeline, journey) without re-reading the identity
+    /// graph, so a busy profile does not write a "viewed" audit entry per arriving record. Overlapping refreshes collapse.
+    /// </summary>
+    private async Task RefreshLiveAsync()
+    {
+        if (view is null || Interlocked.Exchange(ref refreshing, 1) == 1) return;
+        try
+        {
+            summary = await Summaries.LoadAsync(view.CustomerId) ?? summary;
+            if (timeline is not null) await timeline.RefreshAsync();
+            journey = await Timeline.JourneyAsync(view.CustomerId, Clock.GetUtcNow().UtcDateTime);
+            liveAt = Clock.GetUtcNow().UtcDateTime;
+            StateHasChanged();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref refreshing, 0);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (subscribed) ProfileChanges.ProfilesChanged -= OnProfilesChanged;
     }
 
     private string DisplayName
@@ -65,8 +125,6 @@ public partial class ProfilePage
             return name.Length > 0 ? name : view.Profile.Anonymous ? $"Anonymous visitor {view.CustomerId}" : $"Profile {view.CustomerId}";
         }
     }
-
-    private string LifetimeValue => Money.Format(view!.Profile.LifetimeValueMinor, view.Profile.Currency);
 
     private IEnumerable<GoldenValue> GoldenFields()
     {
@@ -85,7 +143,7 @@ public partial class ProfilePage
             _ => null,
         };
         return Core.Profiles.GoldenRecord.Fields.Select(field =>
-            new GoldenValue(field, ValueOf(field) is { Length: > 0 } value ? value : null, view.Golden.FirstOrDefault(g => g.Field == field)));
+            new GoldenValue(field, ValueOf(field) is { Length: > 0 } value ? masking.Field(field, value) : null, view.Golden.FirstOrDefault(g => g.Field == field)));
     }
 
     private static Color StatusColor(CustomerStatus status) => status switch
@@ -124,7 +182,7 @@ public partial class ProfilePage
         busy = true;
         try
         {
-            await Graph.UnmergeAsync(merge.Id, user.ToAuditActor(), reason);
+            await Graph.UnmergeAsync(merge.Id, actor, reason);
         }
         catch (InvalidOperationException e)
         {
@@ -152,6 +210,4 @@ public partial class ProfilePage
             };
         });
     }
-
-    private async Task<AuditActor> ActorAsync() => (await AuthenticationState).User.ToAuditActor();
 }

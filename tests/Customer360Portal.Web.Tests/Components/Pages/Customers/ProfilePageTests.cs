@@ -60,7 +60,7 @@ public class ProfilePageTests : PortalTestContext
         Assert.Equal("Jonathan Smith", page.Find("[data-testid=profile-name]").TextContent.Trim());
         Assert.Equal("Active", page.Find("[data-testid=profile-status]").TextContent.Trim());
         Assert.Equal("Jonathan", GoldenValue(page, "GivenName").TextContent);
-        Assert.Equal("1984-03-12", GoldenValue(page, "DateOfBirth").TextContent);
+        Assert.Equal("****-**-** (born 1984)", GoldenValue(page, "DateOfBirth").TextContent); // agents see the year only
         Assert.Equal("+447700900123", GoldenValue(page, "Phone").TextContent);
         var lineage = $"From crm record {recordId}, rule most-recent, observed 2026-10-01";
         Assert.Equal(lineage, GoldenValue(page, "GivenName").GetAttribute("data-lineage"));
