@@ -73,8 +73,7 @@ public sealed partial class MatchReviewTests(PortalFixture portal, ITestOutputHe
 
         // Reject another pair: it leaves the queue for good.
         await page.NavigateInAppAsync(PortalArea.MatchReview.Path);
-        await WaitForOpenReviewsAsync(page, rows, atLeast: 1);
-        await rows.First.ClickAsync();
+        await OpenFirstReviewAsync(page, rows);
         var otherLeft = await ProfileIdAsync(detail.GetByTestId("left-profile-link"));
         var otherRight = await ProfileIdAsync(detail.GetByTestId("right-profile-link"));
         Assert.NotEqual((left, right), (otherLeft, otherRight));
@@ -100,6 +99,32 @@ public sealed partial class MatchReviewTests(PortalFixture portal, ITestOutputHe
         var match = ProfileLink().Match((await link.InnerTextAsync()).Trim());
         Assert.True(match.Success, "The comparison names both profiles.");
         return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Opens the first open pair. The demo keeps sending records while the test runs, and a pair can leave the queue
+    /// between listing and clicking (new records joined or separated the two profiles): then the list is read again.
+    /// </summary>
+    private async Task OpenFirstReviewAsync(IPage page, ILocator rows)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await WaitForOpenReviewsAsync(page, rows, atLeast: 1);
+            try
+            {
+                await rows.First.ClickAsync(new() { Timeout = 5_000 });
+                await Expect(page.GetByTestId("review-detail")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                Output.WriteLine("The listed pair left the queue before it opened; reading the queue again.");
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                Output.WriteLine("The listed pair left the queue before it opened; reading the queue again.");
+            }
+        }
     }
 
     /// <summary>
