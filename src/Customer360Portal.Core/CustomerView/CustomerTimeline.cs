@@ -103,6 +103,11 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
         return JourneyMap.Build(touchpoints, now);
     }
 
+    /// <summary>The page query's SQL, for checking it against other providers' grammar in tests.</summary>
+    internal static string PageSql(ProfileStore store, long customerId, TimelineFilter filter, int skip, int take) =>
+        Keys(store, customerId, filter)!.OrderByDescending(k => k.OccurredAt).ThenByDescending(k => k.Kind).ThenByDescending(k => k.Id)
+            .Skip(skip).Take(take).ToQueryString();
+
     public async Task<TimelineFacets> FacetsAsync(long customerId, CancellationToken cancellationToken = default)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);

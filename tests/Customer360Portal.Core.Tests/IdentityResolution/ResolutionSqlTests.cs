@@ -31,6 +31,14 @@ public class ResolutionSqlTests
             store.Customers.Where(c => ids.Contains(c.Id)).ToQueryString(),
             store.Identifiers.Where(i => i.Type == IdentifierType.Email && values.Contains(i.Value)).Select(i => new { i.Value, i.CustomerId }).ToQueryString(),
             store.Identifiers.Where(i => ids.Contains(i.CustomerId) && i.Type == IdentifierType.AccountId).Select(i => new { i.CustomerId, i.Value }).ToQueryString(),
+            // The profile's timeline (Core/CustomerView): every part, then filtered by type, channel, dates and text.
+            Core.CustomerView.CustomerTimeline.PageSql(store, 1, Core.CustomerView.TimelineFilter.All, 100, 100),
+            Core.CustomerView.CustomerTimeline.PageSql(store, 1, new Core.CustomerView.TimelineFilter
+            {
+                Categories = new HashSet<Core.CustomerView.TimelineCategory> { Core.CustomerView.TimelineCategory.Web, Core.CustomerView.TimelineCategory.Other, Core.CustomerView.TimelineCategory.Consent },
+                Channels = new HashSet<InteractionChannel> { InteractionChannel.Web, InteractionChannel.System },
+                From = new DateOnly(2026, 1, 1), To = new DateOnly(2026, 6, 30), Text = "50%_off",
+            }, 0, 100),
             // Agent search (Core/Search).
             BulkRows<CustomerSearchKey>.InsertMany(store, null).Sql,
             Core.Search.CustomerSearch.CandidatesSql(store, Core.Search.SearchKeys.OfQuery("jon smyth").Terms),
