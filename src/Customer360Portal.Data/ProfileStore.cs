@@ -35,6 +35,8 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<MergeRecord> Merges => Set<MergeRecord>();
     public DbSet<SuppressionEntry> Suppressions => Set<SuppressionEntry>();
+    public DbSet<PrivacyRequest> PrivacyRequests => Set<PrivacyRequest>();
+    public DbSet<PrivacyRequestEvent> PrivacyRequestEvents => Set<PrivacyRequestEvent>();
     public DbSet<MatchReview> MatchReviews => Set<MatchReview>();
     public DbSet<ProfileMatchKey> MatchKeys => Set<ProfileMatchKey>();
     public DbSet<MatchModelVersion> MatchModels => Set<MatchModelVersion>();

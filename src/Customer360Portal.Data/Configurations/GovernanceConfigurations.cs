@@ -65,6 +65,33 @@ internal sealed class SuppressionEntryConfiguration : IEntityTypeConfiguration<S
     }
 }
 
+internal sealed class PrivacyRequestConfiguration : IEntityTypeConfiguration<PrivacyRequest>
+{
+    public void Configure(EntityTypeBuilder<PrivacyRequest> request)
+    {
+        request.Property(r => r.SubjectContact).HasMaxLength(320);
+        request.Property(r => r.Details).HasMaxLength(4000);
+        request.Property(r => r.Channel).HasMaxLength(64);
+        request.Property(r => r.AssignedToUserId).HasMaxLength(450);
+        request.Property(r => r.Outcome).HasMaxLength(4000);
+        request.Property(r => r.Version).IsConcurrencyToken();
+        request.HasIndex(r => new { r.Status, r.DueAt });
+        request.HasIndex(r => r.CustomerId);
+    }
+}
+
+internal sealed class PrivacyRequestEventConfiguration : IEntityTypeConfiguration<PrivacyRequestEvent>
+{
+    public void Configure(EntityTypeBuilder<PrivacyRequestEvent> change)
+    {
+        change.Property(e => e.UserId).HasMaxLength(450);
+        change.Property(e => e.Action).HasMaxLength(64);
+        change.Property(e => e.Note).HasMaxLength(2000);
+        change.HasOne<PrivacyRequest>().WithMany().HasForeignKey(e => e.RequestId).OnDelete(DeleteBehavior.Cascade);
+        change.HasIndex(e => new { e.RequestId, e.At });
+    }
+}
+
 internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalUser>
 {
     public void Configure(EntityTypeBuilder<PortalUser> user)
