@@ -8,13 +8,13 @@ using Customer360Portal.Core.Ingestion.Normalisation;
 namespace Customer360Portal.Core.Ingestion;
 
 /// <summary>Totals of a streamed ingest.</summary>
-public sealed record StreamOutcome(long Received, long Stored, long Duplicates, long Quarantined);
+public sealed record StreamOutcome(long Received, long Stored, long Duplicates, long Quarantined, long Suppressed = 0);
 
 /// <summary>
 /// Intake: validate and normalise each record, then hand batches to the single writer. Every record ends up stored,
 /// quarantined with its reasons, or counted as a duplicate; nothing is dropped.
 /// </summary>
-public sealed class IntakePipeline(RecordNormaliser normaliser, IntakeWriter writer)
+public sealed class IntakePipeline(RecordNormaliser normaliser, IntakeWriter writer, Privacy.SuppressionList suppressions)
 {
     /// <summary>Largest payload kept whole in quarantine; a larger one is kept truncated (its reason says so).</summary>
     private const int QuarantinePayloadLimit = 64 * 1024;
@@ -27,7 +27,7 @@ public sealed class IntakePipeline(RecordNormaliser normaliser, IntakeWriter wri
         if (result.Record is { } normalised)
         {
             return new IntakeItem(record.Kind, normalised.ExternalId, Encoding.UTF8.GetString(payload), hash,
-                JsonSerializer.Serialize(normalised, IntakeJson.Storage.NormalisedRecord), normalised.OccurredAt, []);
+                JsonSerializer.Serialize(normalised, IntakeJson.Storage.NormalisedRecord), normalised.OccurredAt, [], suppressions.HashesOf(normalised));
         }
         var kept = payload.Length <= QuarantinePayloadLimit ? payload : payload[..QuarantinePayloadLimit];
         return new IntakeItem(Truncate(record.Kind, 64), result.ExternalId, Encoding.UTF8.GetString(kept), hash, null, null, result.Errors);
@@ -80,7 +80,7 @@ public sealed class IntakePipeline(RecordNormaliser normaliser, IntakeWriter wri
             }
         }, cancellationToken);
 
-        long received = 0, stored = 0, duplicates = 0, quarantined = 0;
+        long received = 0, stored = 0, duplicates = 0, quarantined = 0, suppressed = 0;
         await foreach (var (items, cursor) in batches.Reader.ReadAllAsync(cancellationToken))
         {
             var outcome = await writer.WriteAsync(sourceKey, items, cursor, cancellationToken);
@@ -88,9 +88,10 @@ public sealed class IntakePipeline(RecordNormaliser normaliser, IntakeWriter wri
             stored += outcome.Stored;
             duplicates += outcome.Duplicates;
             quarantined += outcome.Quarantined;
+            suppressed += outcome.Suppressed;
         }
         await producer;
-        return new StreamOutcome(received, stored, duplicates, quarantined);
+        return new StreamOutcome(received, stored, duplicates, quarantined, suppressed);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

@@ -14,6 +14,9 @@ public static class IntakeSetup
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<NormalisationOptions>().BindConfiguration("Intake:Normalisation").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new RecordNormaliser(sp.GetRequiredService<IOptions<NormalisationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        // Intake checks every record against the suppression list of erased people.
+        builder.Services.AddOptions<Privacy.PrivacyOptions>().BindConfiguration(Privacy.PrivacyOptions.Section);
+        builder.Services.TryAddSingleton<Privacy.SuppressionList>();
         builder.Services.AddSingleton<IntakeWriter>();
         builder.Services.AddSingleton<IntakePipeline>();
         builder.Services.AddSingleton<SourceRegistry>();

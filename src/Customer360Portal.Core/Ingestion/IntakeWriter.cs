@@ -12,7 +12,8 @@ public sealed record IntakeItem(
     string PayloadHash,
     string? NormalizedJson,
     DateTime? OccurredAt,
-    IReadOnlyList<string> Reasons)
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string>? SuppressionHashes = null)
 {
     public bool Accepted => NormalizedJson is not null;
 
@@ -20,7 +21,7 @@ public sealed record IntakeItem(
     public string VersionKey => PayloadHash[..16];
 }
 
-public enum IntakeStatus { Stored, Duplicate, Quarantined, QuarantinedDuplicate }
+public enum IntakeStatus { Stored, Duplicate, Quarantined, QuarantinedDuplicate, Suppressed }
 
 /// <summary>What happened to each item of a batch, in order, and the source's counters after it.</summary>
 public sealed record BatchOutcome(IReadOnlyList<IntakeStatus> Statuses)
@@ -28,6 +29,8 @@ public sealed record BatchOutcome(IReadOnlyList<IntakeStatus> Statuses)
     public int Stored => Statuses.Count(s => s == IntakeStatus.Stored);
     public int Duplicates => Statuses.Count(s => s is IntakeStatus.Duplicate or IntakeStatus.QuarantinedDuplicate);
     public int Quarantined => Statuses.Count(s => s == IntakeStatus.Quarantined);
+    /// <summary>Records of erased people (their identifiers are on the suppression list): counted, not stored.</summary>
+    public int Suppressed => Statuses.Count(s => s == IntakeStatus.Suppressed);
 }
 
 /// <summary>
@@ -35,7 +38,7 @@ public sealed record BatchOutcome(IReadOnlyList<IntakeStatus> Statuses)
 /// checkpoint in one short transaction, so a crash loses and duplicates nothing. Plain ADO.NET with prepared
 /// statements (no change tracking) because this path must sustain tens of thousands of records per second.
 /// </summary>
-public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimeProvider clock)
+public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimeProvider clock, Privacy.SuppressionList suppressions)
 {
     public async Task<BatchOutcome> WriteAsync(string sourceKey, IReadOnlyList<IntakeItem> items, string? cursor, CancellationToken cancellationToken = default)
     {
@@ -54,6 +57,8 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var suppressed = items.Any(i => i.SuppressionHashes is { Count: > 0 })
+            ? await suppressions.CurrentAsync(store, cancellationToken) : (IReadOnlySet<string>)new HashSet<string>();
         await using var insertRecord = RecordInsert(connection, transaction, sql);
         await using var insertQuarantine = Command(connection, transaction, sql.InsertQuarantine,
             "key", "externalId", "kind", "payload", "hash", "reason", "receivedAt");
@@ -63,7 +68,11 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (item.Accepted)
+            if (item.Accepted && suppressed.Count > 0 && item.SuppressionHashes is { } hashes && hashes.Any(suppressed.Contains))
+            {
+                statuses[i] = IntakeStatus.Suppressed;
+            }
+            else if (item.Accepted)
             {
                 BindRecord(insertRecord, sourceKey, item, now);
                 // Synchronous on purpose: SQLite has no async I/O, and a Task per row costs more than the insert.
@@ -80,9 +89,9 @@ public sealed class IntakeWriter(IDbContextFactory<ProfileStore> stores, TimePro
 
         var outcome = new BatchOutcome(statuses);
         await using (var counters = Command(connection, transaction, sql.UpdateSourceCounters,
-            "key", "received", "stored", "duplicates", "quarantined", "cursor", "now", "newest"))
+            "key", "received", "stored", "duplicates", "quarantined", "suppressed", "cursor", "now", "newest"))
         {
-            Set(counters, sourceKey, items.Count, outcome.Stored, outcome.Duplicates, outcome.Quarantined,
+            Set(counters, sourceKey, items.Count, outcome.Stored, outcome.Duplicates, outcome.Quarantined, outcome.Suppressed,
                 (object?)cursor ?? DBNull.Value, now, (object?)newest ?? DBNull.Value);
             if (await counters.ExecuteNonQueryAsync(cancellationToken) != 1)
                 throw new UnknownSourceException(sourceKey);
@@ -137,7 +146,7 @@ public sealed record IntakeSql(string InsertSourceRecord, string InsertQuarantin
     private const string CountersSet = """
         UPDATE DataSources SET
             Received = Received + @received, Stored = Stored + @stored, Duplicates = Duplicates + @duplicates,
-            Quarantined = Quarantined + @quarantined, [Cursor] = COALESCE(@cursor, [Cursor]),
+            Quarantined = Quarantined + @quarantined, Suppressed = Suppressed + @suppressed, [Cursor] = COALESCE(@cursor, [Cursor]),
             LastRunAt = @now, LastSuccessAt = @now, LastError = NULL,
             LastRecordAt = CASE WHEN @newest IS NOT NULL AND (LastRecordAt IS NULL OR LastRecordAt < @newest) THEN @newest ELSE LastRecordAt END
         WHERE [Key] = @key

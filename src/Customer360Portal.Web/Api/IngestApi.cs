@@ -21,7 +21,8 @@ public sealed class IngestApiOptions
 public sealed record IngestRecord(string Kind, JsonElement Data);
 public sealed record IngestRequest(IReadOnlyList<IngestRecord> Records);
 public sealed record IngestRecordResult(int Index, string? ExternalId, string Status, IReadOnlyList<string> Reasons);
-public sealed record IngestResponse(string Source, int Received, int Stored, int Duplicates, int Quarantined, IReadOnlyList<IngestRecordResult> Results);
+public sealed record IngestResponse(string Source, int Received, int Stored, int Duplicates, int Quarantined, IReadOnlyList<IngestRecordResult> Results,
+    int Suppressed = 0);
 
 /// <summary>
 /// <c>POST /api/ingest/{source}</c>: the push connector. Authenticated by the source's API key (Bearer or X-Api-Key),
@@ -124,9 +125,10 @@ public static class IngestApi
         {
             IntakeStatus.Stored => "stored",
             IntakeStatus.Duplicate or IntakeStatus.QuarantinedDuplicate => "duplicate",
+            IntakeStatus.Suppressed => "suppressed",
             _ => "quarantined",
         }, item.Reasons)).ToList();
-        return TypedResults.Ok(new IngestResponse(source, items.Count, outcome.Stored, outcome.Duplicates, outcome.Quarantined, results));
+        return TypedResults.Ok(new IngestResponse(source, items.Count, outcome.Stored, outcome.Duplicates, outcome.Quarantined, results, outcome.Suppressed));
     }
 
     private static List<(string Kind, byte[] Data)> ParseEnvelope(byte[] body, int maxRecords, out (int Status, string Message)? error)

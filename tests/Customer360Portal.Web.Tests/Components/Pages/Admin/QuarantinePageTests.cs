@@ -31,7 +31,7 @@ public class QuarantinePageTests : PortalTestContext
     {
         var store = await UseProfileStoreAsync();
         var audit = store.Host.Services.GetRequiredService<AuditLog>();
-        var pipeline = new IntakePipeline(new RecordNormaliser(), new IntakeWriter(store.Stores, TimeProvider.System));
+        var pipeline = store.Host.Services.GetRequiredService<IntakePipeline>();
         Services.AddSingleton(new QuarantineService(store.Stores, pipeline, audit, TimeProvider.System));
         var registry = new SourceRegistry(store.Stores, audit, TimeProvider.System);
         await registry.EnsureSourceAsync("email", "Email platform", SourceKind.EmailPlatform, ConnectorStyle.Push);

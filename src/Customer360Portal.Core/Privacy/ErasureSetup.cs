@@ -1,0 +1,19 @@
+using Customer360Portal.Core.IdentityResolution;
+using Customer360Portal.Core.Sync;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Customer360Portal.Core.Privacy;
+
+public static class ErasureSetup
+{
+    /// <summary>Erasure of a person everywhere, with the suppression list that keeps them from coming back.</summary>
+    public static IHostApplicationBuilder AddErasure(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
+        builder.Services.AddOptions<ResolutionOptions>();
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section);
+        builder.Services.AddSingleton<PersonErasure>();
+        return builder;
+    }
+}
