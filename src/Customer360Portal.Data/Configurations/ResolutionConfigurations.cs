@@ -37,6 +37,7 @@ internal sealed class BackgroundJobConfiguration : IEntityTypeConfiguration<Back
     {
         job.Property(j => j.Kind).HasMaxLength(64);
         job.Property(j => j.Message).HasMaxLength(1000);
+        job.Property(j => j.Target).HasMaxLength(128);
         job.Property(j => j.RequestedByUserId).HasMaxLength(450);
         job.HasIndex(j => new { j.Kind, j.CreatedAt });
     }

@@ -53,8 +53,10 @@ public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 public class BackgroundJob
 {
     public long Id { get; set; }
-    /// <summary>e.g. "re-resolution".</summary>
+    /// <summary>e.g. "re-resolution", "erasure".</summary>
     public string Kind { get; set; } = "";
+    /// <summary>What the job works on, e.g. "privacy-request:12" (ids only, never personal data).</summary>
+    public string? Target { get; set; }
     public JobStatus Status { get; set; }
     public long Total { get; set; }
     public long Done { get; set; }
