@@ -8,12 +8,16 @@ namespace Customer360Portal.Core.Privacy;
 public static class ErasureSetup
 {
     /// <summary>Erasure of a person everywhere, with the suppression list that keeps them from coming back.</summary>
-    public static IHostApplicationBuilder AddErasure(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddErasure(this IHostApplicationBuilder builder, bool runInBackground = true)
     {
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
         builder.Services.AddOptions<ResolutionOptions>();
         builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section);
         builder.Services.AddSingleton<PersonErasure>();
+        builder.Services.AddSingleton<ErasureJobs>();
+        builder.Services.AddSingleton<ErasureJobService>();
+        if (runInBackground)
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ErasureJobService>());
         return builder;
     }
 }
