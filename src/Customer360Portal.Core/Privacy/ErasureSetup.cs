@@ -17,6 +17,7 @@ public static class ErasureSetup
         builder.Services.AddOptions<ResolutionOptions>();
         builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section);
         builder.Services.AddSingleton<PersonErasure>();
+        builder.Services.AddSingleton<ProfileCorrections>();
         builder.Services.AddSingleton<ErasureJobs>();
         builder.Services.AddSingleton<ErasureJobService>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)

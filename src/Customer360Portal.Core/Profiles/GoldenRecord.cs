@@ -74,6 +74,19 @@ public static class GoldenRecord
         customer.NormalizedName = NormalizeName(customer.GivenName, customer.FamilyName);
     }
 
+    /// <summary>
+    /// A person's correction of a field (null clears it): the value wins over every source until a person changes it
+    /// again, and its lineage says who rectified it and when.
+    /// </summary>
+    public static void Rectify(Customer customer, string field, string? value, string rectifiedBy, DateTime at)
+    {
+        if (!Fields.Contains(field)) throw new ArgumentOutOfRangeException(nameof(field));
+        customer.Lineage.RemoveAll(l => l.Field == field);
+        Assign(customer, field, value);
+        customer.Lineage.Add(new CustomerFieldLineage { Field = field, Value = value, SourceKey = rectifiedBy, ObservedAt = at, Rule = RectifiedRule });
+        customer.NormalizedName = NormalizeName(customer.GivenName, customer.FamilyName);
+    }
+
     /// <summary>Lower-case, accent-free "given family", for exact name lookups.</summary>
     public static string? NormalizeName(string? given, string? family)
     {
