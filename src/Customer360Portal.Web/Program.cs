@@ -22,6 +22,7 @@ builder.AddProfiles();
 builder.AddSearch();
 builder.AddCustomerView();
 builder.AddErasure();
+builder.AddPrivacyRequests();
 builder.AddIngestApi();
 builder.AddTrackingApi();
 builder.AddSourceSync();

@@ -58,6 +58,7 @@ public static class PortalStartup
         app.MapAccountEndpoints();
         app.MapIngestApi();
         app.MapTrackingApi();
+        app.MapPrivacyRequestsApi();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
