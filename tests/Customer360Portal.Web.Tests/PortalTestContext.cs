@@ -5,6 +5,7 @@ using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.CustomerView;
+using Customer360Portal.Core.Privacy;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Core.Search;
 using Customer360Portal.Web.Components.Shared;
@@ -59,6 +60,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
             builder.AddProfiles(runInBackground: false);
             builder.AddSearch(runInBackground: false);
             builder.AddCustomerView();
+            builder.AddErasure(runInBackground: false);
         });
         Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());
@@ -72,6 +74,8 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileSummaries>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<CustomerTimeline>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<CustomerNotes>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Privacy.ErasureJobs>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Privacy.ProfileCorrections>());
         Services.AddSingleton(TimeProvider.System);
         return store;
     }

@@ -126,11 +126,22 @@ public sealed class ErasureJobService(IDbContextFactory<ProfileStore> stores, Pe
             message = e is InvalidOperationException ? $"Failed: {e.Message}" : $"Failed: {e.GetType().Name}. Nothing was removed (the rows go in one transaction).";
             logger.LogError("Erasure job {JobId} failed: {ExceptionType}", job.Id, e.GetType().FullName);
         }
+
+        try
+        {
+            await RecordOutcomeAsync(job, request, status, message, receipt, cancellationToken);
+        }
         finally
         {
+            // Only now: pages reload on this and must find the request completed.
             if (request is not null) jobs.Finished(request.Id);
         }
+        return true;
+    }
 
+    private async Task RecordOutcomeAsync(BackgroundJob job, PrivacyRequest? request, JobStatus status, string message, ErasureReceipt? receipt,
+        CancellationToken cancellationToken)
+    {
         await using var after = await stores.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         await after.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(u => u
@@ -144,7 +155,6 @@ public sealed class ErasureJobService(IDbContextFactory<ProfileStore> stores, Pe
             after.PrivacyRequestEvents.Add(new PrivacyRequestEvent { RequestId = request.Id, At = now, UserId = job.RequestedByUserId, Action = "completed", Note = $"erasure receipt {receipt.ReceiptId}" });
             await after.SaveChangesAsync(cancellationToken);
         }
-        return true;
     }
 
     private sealed class ReportTo(Action<ErasureProgress> report) : IProgress<ErasureProgress>

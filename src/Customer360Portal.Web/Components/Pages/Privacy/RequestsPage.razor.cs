@@ -15,13 +15,15 @@ namespace Customer360Portal.Web.Components.Pages.Privacy;
 /// history and every action (assign, verify, link the profile, download the access package, complete, reject, notes).
 /// <see cref="PrivacyRequests"/> audits each action; snackbars here name request ids, never the person.
 /// </summary>
-public partial class RequestsPage
+public partial class RequestsPage : IDisposable
 {
     private const string AnyType = "any";
 
     [Inject] public required PrivacyRequests Requests { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required ErasureJobs Erasures { get; init; }
+    [Inject] public required ProfileCorrections Corrections { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -36,10 +38,17 @@ public partial class RequestsPage
     private string? noteText;
     private string? currentUserId;
     private bool busy;
+    private BackgroundJob? erasureJob;
+    private bool subscribed;
 
     protected override async Task OnInitializedAsync()
     {
         currentUserId = (await ActorAsync()).UserId;
+        if (RendererInfo.IsInteractive && !subscribed)
+        {
+            Erasures.Changed += OnErasureChanged;
+            subscribed = true;
+        }
         // Loaded once the circuit is interactive, not a second time while prerendering.
         if (RendererInfo.IsInteractive) await ReloadAsync();
     }
@@ -50,6 +59,7 @@ public partial class RequestsPage
         items = await Requests.ListAsync(filter, type, currentUserId);
         (openCount, overdueCount) = await Requests.CountsAsync();
         if (detail is not null) detail = await Requests.GetAsync(detail.Request.Id);
+        erasureJob = detail is { Request.Type: PrivacyRequestType.Erasure } ? await Erasures.LatestAsync(detail.Request.Id) : null;
     }
 
     private async Task FilterChangedAsync(RequestFilter value)
@@ -69,6 +79,7 @@ public partial class RequestsPage
     private async Task SelectAsync(long id)
     {
         detail = await Requests.GetAsync(id);
+        erasureJob = detail is { Request.Type: PrivacyRequestType.Erasure } ? await Erasures.LatestAsync(id) : null;
         matches = null;
         noteText = null;
         profileQuery = detail?.Request.SubjectContact;
@@ -153,13 +164,82 @@ public partial class RequestsPage
         ActAsync((id, version, actor) => Requests.LinkCustomerAsync(id, version, customerId, actor), $"Linked to profile {customerId}.");
 
     /// <summary>
-    /// TODO(erasure): the erasure engineer wires <c>PersonErasure</c> here (erase the linked profile for this request, then
-    /// complete it with the erasure receipt as its outcome). Until the erasure job lands this only says so.
+    /// Starts the background erasure of the linked profile (and everything merged into it); the job completes the request
+    /// with the erasure receipt. Progress shows while it runs.
     /// </summary>
-    private Task StartErasureAsync()
+    private async Task StartErasureAsync()
     {
-        Snackbar.Add("Erasure runs from here once the erasure job lands", Severity.Info);
-        return Task.CompletedTask;
+        if (detail is null) return;
+        var reason = await ReasonDialog.AskAsync(Dialogs, $"Erase the person of request #{detail.Request.Id}",
+            "Everything held about the person is removed for good: their profile and every profile merged into it, source records, " +
+            "identifiers, timeline, notes, consent details and scores. Only keyed hashes of their identifiers stay, so the next sync " +
+            "does not bring them back. This cannot be undone.", "Erase", Color.Error);
+        if (reason is null) return;
+        if (await ActAsync(async (id, version, actor) =>
+            {
+                await Requests.AddNoteAsync(id, version, $"Erasure started: {reason}", actor);
+                await Erasures.RequestAsync(id, actor);
+                return version;
+            }, $"Erasure of request #{detail.Request.Id} started."))
+            StateHasChanged();
+    }
+
+    private Task RestrictAsync() => ChangeRestrictionAsync(restrict: true);
+
+    private Task LiftRestrictionAsync() => ChangeRestrictionAsync(restrict: false);
+
+    private async Task ChangeRestrictionAsync(bool restrict)
+    {
+        if (detail?.Request.CustomerId is not { } customerId) return;
+        var reason = await ReasonDialog.AskAsync(Dialogs, restrict ? $"Restrict processing of profile {customerId}" : $"Lift the restriction of profile {customerId}",
+            restrict ? "The profile is frozen: no marketing or sharing, no scoring, and only privacy officers can open it, until the restriction is lifted."
+                     : "The profile is processed as usual again.",
+            restrict ? "Restrict" : "Lift restriction", restrict ? Color.Warning : Color.Primary);
+        if (reason is null) return;
+        await ActAsync(async (id, version, actor) =>
+        {
+            if (restrict) await Corrections.RestrictAsync(customerId, reason, actor, id);
+            else await Corrections.LiftRestrictionAsync(customerId, reason, actor, id);
+            return version;
+        }, restrict ? $"Profile {customerId} is restricted." : $"The restriction of profile {customerId} is lifted.");
+    }
+
+    private async Task RectifyAsync()
+    {
+        if (detail?.Request.CustomerId is not { } customerId) return;
+        var correction = await RectifyDialog.AskAsync(Dialogs, $"Correct a value of profile {customerId}");
+        if (correction is null) return;
+        await ActAsync(async (id, version, actor) =>
+        {
+            await Corrections.RectifyAsync(customerId, correction.Field, correction.Value, correction.Reason, actor, id);
+            return version;
+        }, $"The {IdentityWording.GoldenFieldLabel(correction.Field).ToLowerInvariant()} of profile {customerId} is corrected.");
+    }
+
+    private void OnErasureChanged() => _ = InvokeAsync(async () =>
+    {
+        // A finished erasure completes the request: read it again to show the receipt.
+        if (detail is not null && !Erasures.Running.ContainsKey(detail.Request.Id)) await ReloadAsync();
+        StateHasChanged();
+    });
+
+    /// <summary>The erasure receipt stored as the outcome of a completed erasure request, if that is what it holds.</summary>
+    private static ErasureReceipt? ReceiptOf(PrivacyRequest request)
+    {
+        if (request.Type != PrivacyRequestType.Erasure || request.Outcome is not { } outcome || !outcome.StartsWith('{')) return null;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<ErasureReceipt>(outcome);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (subscribed) Erasures.Changed -= OnErasureChanged;
     }
 
     /// <summary>Runs an action on the open request with its version; shows why when it cannot, and reloads either way.</summary>

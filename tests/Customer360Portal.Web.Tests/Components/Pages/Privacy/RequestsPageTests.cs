@@ -113,16 +113,39 @@ public class RequestsPageTests : PortalTestContext
     }
 
     [Fact]
-    public async Task ErasureRequest_OffersErasure_WhichWaitsForTheErasureJob()
+    public async Task ErasureRequest_ErasesTheLinkedVerifiedPerson_AndShowsTheReceipt()
     {
         await StoreAsync();
+        await store.Host.Services.GetRequiredService<Core.Ingestion.SourceRegistry>().EnsureSourceAsync("crm", "CRM", SourceKind.Crm, ConnectorStyle.Push);
+        await store.Host.Services.GetRequiredService<Core.Ingestion.IntakePipeline>().IngestAsync("crm", [new Core.Ingestion.IncomingRecord("crm", Core.Ingestion.RecordKinds.Contact,
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"C-1","updatedAt":"2026-10-01T09:00:00Z","firstName":"Rosalind","lastName":"Vantongeren","email":"subject@example.com"}"""), DateTime.UtcNow)]);
+        await store.Host.Services.GetRequiredService<Core.Profiles.ProfileProjection>().CatchUpAsync();
+        long customerId;
+        await using (var db = await store.Stores.CreateDbContextAsync())
+            customerId = await db.Customers.Select(c => c.Id).SingleAsync();
         var request = await FileAsync(PrivacyRequestType.Erasure);
         var page = RenderAsOfficer();
         page.WaitForAssertion(() => Assert.Single(Rows(page)), WaitTimeout);
         Row(page, request.Id).Click();
+        // Not yet verified nor linked: the button waits for both.
+        Assert.True(page.WaitForElement("[data-testid=start-erasure]", WaitTimeout).HasAttribute("disabled"));
 
-        page.WaitForElement("[data-testid=start-erasure]", WaitTimeout).Click();
+        var version = await requests.SetVerificationAsync(request.Id, request.Version, IdentityVerification.Verified, null, Filer);
+        await requests.LinkCustomerAsync(request.Id, version, customerId, Filer);
+        Row(page, request.Id).Click();
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=start-erasure]").HasAttribute("disabled")), WaitTimeout);
+        page.Find("[data-testid=start-erasure]").Click();
+        dialogs.WaitForElement("textarea", WaitTimeout).Input("Verified by phone; the person asked for erasure.");
+        dialogs.Find("[data-testid=reason-confirm]").Click();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=erasure-progress]")), WaitTimeout);
 
-        page.WaitForAssertion(() => Assert.Contains("Erasure runs from here once the erasure job lands", snackbars.Markup), WaitTimeout);
+        // The background service runs the queued job; the open page shows the receipt when it ends.
+        Assert.True(await store.Host.Services.GetRequiredService<ErasureJobService>().RunNextAsync());
+
+        page.WaitForAssertion(() => Assert.Contains("Erasure receipt", page.Find("[data-testid=detail-outcome]").TextContent), WaitTimeout);
+        Assert.Equal("Completed", page.Find("[data-testid=detail-status]").TextContent.Trim());
+        Assert.DoesNotContain("Vantongeren", page.Markup);
+        await using var after = await store.Stores.CreateDbContextAsync();
+        Assert.Equal(CustomerStatus.Erased, (await after.Customers.SingleAsync()).Status);
     }
 }
