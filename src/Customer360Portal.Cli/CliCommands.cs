@@ -51,12 +51,17 @@ public static class CliCommands
         var profiles = new Option<int>("--profiles") { Description = "How many generated people (one profile each) to search among.", DefaultValueFactory = _ => 1_000_000 };
         var queries = new Option<int>("--queries") { Description = "How many searches to time.", DefaultValueFactory = _ => 1_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 42 };
-        var search = new Command("search", "Agent search over generated profiles in a fresh SQLite store: index build time, search and profile latency, recall@10.")
+        var interactions = new Option<int>("--interactions-per-profile")
         {
-            profiles, queries, seed,
+            Description = "Average timeline entries per profile (skewed: about 1 in 1,000 has 1,000 or more).",
+            DefaultValueFactory = _ => Benchmarks.SearchBenchmark.DefaultInteractionsPerProfile,
+        };
+        var search = new Command("search", "Agent search and the profile page over generated profiles in a fresh SQLite store: index build time, search and profile-page latency, recall@10.")
+        {
+            profiles, queries, seed, interactions,
         };
         search.SetAction((parse, cancellationToken) => Benchmarks.SearchBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(queries),
-            parse.GetValue(seed), Console.Out, cancellationToken));
+            parse.GetValue(seed), parse.GetValue(interactions), Console.Out, cancellationToken));
         return search;
     }
 

@@ -74,6 +74,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(store.Host.Services.GetRequiredService<ProfileSummaries>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<CustomerTimeline>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<CustomerNotes>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<ConsentLedger>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Privacy.ErasureJobs>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Privacy.ProfileCorrections>());
         Services.AddSingleton(TimeProvider.System);

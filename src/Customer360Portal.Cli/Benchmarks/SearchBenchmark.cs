@@ -114,6 +114,8 @@ public static class SearchBenchmark
         // Pauses of the collector while timing, with the generated people and contacts still in memory (they explain outliers).
         var (pauseBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var found = 0;
+        ProfileTimes.Since.Restart();
+        output.WriteLine($"Timing:      starts with {DirtyPages()} still to write back");
         var foundByKind = new Dictionary<string, int>();
         var step = new Stopwatch();
         foreach (var (query, kind, owner, contactId) in mix)
@@ -154,6 +156,8 @@ public static class SearchBenchmark
             + $"(header {Percentile(all.Header, 0.95):N2}, summary {Percentile(all.Summary, 0.95):N2}, first {TimelinePageSize} entries {Percentile(all.Timeline, 0.95):N2}, "
             + $"facets {Percentile(all.Facets, 0.95):N2} ms at p95; slowest header {Percentile(all.Header, 1):N2}, summary {Percentile(all.Summary, 1):N2}, "
             + $"entries {Percentile(all.Timeline, 1):N2}, facets {Percentile(all.Facets, 1):N2} ms)");
+        output.WriteLine($"Slowest:     profile {all.Slowest.CustomerId} with {all.Slowest.Entries:N0} timeline entries, {all.Slowest.Ms:N2} ms "
+            + $"(header, summary, entries, facets: {all.Slowest.Steps} ms), {all.Slowest.At:N1} s into the timing; at the end {DirtyPages()}");
         output.WriteLine($"Collector:   {gcPauseMs:N0} ms paused in {gen2:N0} full collections while timing");
         output.WriteLine($"Top hits:    p95 {Percentile(typical.Page, 0.95):N2} ms; journey p95 {Percentile(typical.Journey, 0.95):N2} ms; "
             + $"filtered timeline p95 {Percentile(typical.Filtered, 0.95):N2} ms");
@@ -228,10 +232,14 @@ public static class SearchBenchmark
         public List<double> Facets { get; } = [];
         public List<double> Journey { get; } = [];
         public List<double> Filtered { get; } = [];
+        /// <summary>The slowest first paint: which profile, how long its timeline is, and the milliseconds of each step.</summary>
+        public (long CustomerId, int Entries, double Ms, string Steps, double At) Slowest { get; set; }
+        /// <summary>When timing started, for where the slowest open fell.</summary>
+        public static readonly Stopwatch Since = new();
 
         public static ProfileTimes Both(ProfileTimes a, ProfileTimes b)
         {
-            var both = new ProfileTimes();
+            var both = new ProfileTimes { Slowest = a.Slowest.Ms >= b.Slowest.Ms ? a.Slowest : b.Slowest };
             foreach (var (to, x, y) in new[] { (both.Page, a.Page, b.Page), (both.Header, a.Header, b.Header), (both.Summary, a.Summary, b.Summary),
                 (both.Timeline, a.Timeline, b.Timeline), (both.Facets, a.Facets, b.Facets), (both.Journey, a.Journey, b.Journey), (both.Filtered, a.Filtered, b.Filtered) })
             {
@@ -269,9 +277,13 @@ public static class SearchBenchmark
             var view = await Timed(() => graph.GetAsync(customerId, Agent, cancellationToken), times.Header);
             var id = view?.CustomerId ?? customerId;
             await Timed(() => summaries.LoadAsync(id, cancellationToken), times.Summary);
-            await Timed(() => timeline.PageAsync(id, TimelineFilter.All, 0, TimelinePageSize, cancellationToken), times.Timeline);
+            var first = await Timed(() => timeline.PageAsync(id, TimelineFilter.All, 0, TimelinePageSize, cancellationToken), times.Timeline);
             await Timed(() => timeline.FacetsAsync(id, cancellationToken), times.Facets);
-            times.Page.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            times.Page.Add(ms);
+            if (ms > times.Slowest.Ms)
+                times.Slowest = (id, first.Total, ms, string.Join(", ", new[] { times.Header, times.Summary, times.Timeline, times.Facets }.Select(t => $"{t[^1]:N1}")),
+                    ProfileTimes.Since.Elapsed.TotalSeconds);
             // After first paint: the journey chart; then the agent filters.
             await Timed(() => timeline.JourneyAsync(id, now, cancellationToken), times.Journey);
             await Timed(() => timeline.PageAsync(id, Filters[opened++ % Filters.Length], 0, TimelinePageSize, cancellationToken), times.Filtered);
@@ -365,6 +377,18 @@ public static class SearchBenchmark
             groups.Append(digits[i]);
         }
         return groups.ToString();
+    }
+
+    /// <summary>What the kernel still has to write back (Linux only): a read can wait behind it.</summary>
+    private static string DirtyPages()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadLines("/proc/meminfo").Where(l => l.StartsWith("Dirty:") || l.StartsWith("Writeback:"))
+                .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+        }
+        catch (IOException) { return "no /proc/meminfo"; }
+        catch (UnauthorizedAccessException) { return "no /proc/meminfo"; }
     }
 
     private static double Percentile(List<double> sorted, double p) =>

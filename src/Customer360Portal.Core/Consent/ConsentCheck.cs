@@ -1,3 +1,6 @@
+using Customer360Portal.Core.Audit;
+using Customer360Portal.Core.IdentityResolution;
+using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +20,46 @@ public sealed class ConsentOptions
     /// Consent denies it until they grant it.
     /// </summary>
     public LawfulBasis AnalyticsDefaultBasis { get; set; } = LawfulBasis.LegitimateInterest;
+
+    /// <summary>
+    /// Tracking-plan consent categories (Segment's <c>context.consent.categoryPreferences</c>) → purposes, comma-separated.
+    /// Keys ignore case; a category named like a purpose ("SmsMarketing") maps to it without an entry; others are ignored.
+    /// </summary>
+    public Dictionary<string, string> Categories { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Advertising"] = nameof(ConsentPurpose.SaleOrSharing),
+        ["Marketing"] = nameof(ConsentPurpose.EmailMarketing),
+        ["Email"] = nameof(ConsentPurpose.EmailMarketing),
+        ["Sms"] = nameof(ConsentPurpose.SmsMarketing),
+        ["Analytics"] = nameof(ConsentPurpose.Analytics),
+        ["Performance"] = nameof(ConsentPurpose.Analytics),
+        ["Personalization"] = nameof(ConsentPurpose.Personalisation),
+        ["DataSharing"] = nameof(ConsentPurpose.PartnerSharing),
+        ["DoNotSell"] = nameof(ConsentPurpose.SaleOrSharing),
+    };
+
+    /// <summary>The purposes a category stands for (none when unknown).</summary>
+    public IReadOnlyList<ConsentPurpose> PurposesOf(string category)
+    {
+        if (Categories.TryGetValue(category, out var purposes))
+            return ParsePurposes(purposes) ?? [];
+        return Enum.TryParse<ConsentPurpose>(category, ignoreCase: true, out var purpose) && Enum.IsDefined(purpose) && !char.IsDigit(category[0])
+            ? [purpose] : [];
+    }
+
+    /// <summary>Whether every category maps to known purpose names.</summary>
+    public bool CategoriesAreValid() => Categories.Values.All(v => ParsePurposes(v) is not null);
+
+    private static List<ConsentPurpose>? ParsePurposes(string? text)
+    {
+        var result = new List<ConsentPurpose>();
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<ConsentPurpose>(part, ignoreCase: true, out var purpose) || !Enum.IsDefined(purpose) || char.IsDigit(part[0])) return null;
+            result.Add(purpose);
+        }
+        return result;
+    }
 }
 
 public sealed record ConsentDecision(long CustomerId, bool Allowed, string Reason);
@@ -100,8 +143,15 @@ public static class ConsentSetup
 {
     public static IHostApplicationBuilder AddConsent(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ConsentOptions>().BindConfiguration(ConsentOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<ConsentOptions>().BindConfiguration(ConsentOptions.Section)
+            .Validate(o => o.CategoriesAreValid(), "Consent:Categories maps a category to an unknown purpose.").ValidateOnStart();
         builder.Services.AddSingleton<ConsentCheck>();
+        builder.Services.AddSingleton<ConsentLedger>();
+        builder.Services.AddSingleton<ConsentedExport>();
+        builder.Services.AddSingleton<OfferGate>();
+        builder.Services.TryAddSingleton<ProfileChangeNotifier>();
+        builder.Services.TryAddSingleton<ResolutionGate>();
+        builder.Services.TryAddSingleton<AuditLog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -163,8 +163,30 @@ public sealed partial class DemoCompany
         w.WriteBoolean("newsletter", p.Subscriber && !duplicate);
         if (!duplicate && rng.Chance(0.4)) w.WriteNumber("storeVisits", rng.Between(0, 12));
         w.WriteEndObject();
+        if (!duplicate && fault == Fault.None) WriteCrmConsent(w, p, created);
         Add(slice, DemoSources.Crm.Key, RecordKinds.Contact, p.PersonId, updated, fault == Fault.MissingId ? null : id,
             slice.Writer.End(fault), fault, field);
+    }
+
+    /// <summary>
+    /// The CRM's consent object: email marketing as the person signed up for the newsletter (or declined it), and
+    /// SMS, post and personalisation choices from the sign-up form. Drawn from a stream of its own so the rest of the
+    /// contact stays as it was.
+    /// </summary>
+    private void WriteCrmConsent(Utf8JsonWriter w, PersonCore p, DateTime created)
+    {
+        var rng = For(_options.Seed, p.Index, Part.Consent);
+        var at = created.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        w.WriteStartObject("consent");
+        w.WriteStartObject("emailMarketing");
+        w.WriteString("status", p.Subscriber ? "granted" : "denied");
+        w.WriteString("at", p.Subscriber && p.SubscribedAt < _now ? p.SubscribedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : at);
+        w.WriteString("evidence", p.Subscriber ? "form=newsletter signup; text=v3" : "form=account signup; text=v3");
+        w.WriteEndObject();
+        if (p.Phone is not null) w.WriteString("smsMarketing", rng.Chance(0.3) ? "granted" : "denied");
+        w.WriteBoolean("postMarketing", rng.Chance(0.4));
+        w.WriteBoolean("personalisation", rng.Chance(0.7));
+        w.WriteEndObject();
     }
 
     // ---------------------------------------------------------------- shop: order
@@ -499,6 +521,7 @@ public sealed partial class DemoCompany
         WriteWebEvent(p.PersonId, "track", devices[0], p.AccountId, t, locale, rng, slice, evt: "Signed Up",
             properties: w => w.WriteString("method", rng.Chance(0.8) ? "email" : "checkout"));
         WriteIdentify(p, devices[0], t.AddMilliseconds(rng.Between(50, 900)), locale, rng, slice, alias: false);
+        WriteConsentBanner(p, devices[0], t, locale, slice);
 
         // Coming back, sometimes on a new browser: anonymous until they sign in.
         var sessions = 1 + rng.PickWeighted(SessionCountCumulative);
@@ -610,9 +633,31 @@ public sealed partial class DemoCompany
         });
     }
 
+    /// <summary>
+    /// The cookie banner after sign-up: Segment's "Segment Consent Preference Updated" with the categories the person
+    /// chose in <c>context.consent.categoryPreferences</c>. Its own random stream, so the rest of the session stays as it was.
+    /// </summary>
+    private void WriteConsentBanner(PersonCore p, Device device, DateTime signedUp, string locale, SliceContext slice)
+    {
+        var rng = For(_options.Seed, p.Index, Part.ConsentBanner);
+        var advertising = rng.Chance(0.45);
+        var analytics = rng.Chance(0.75);
+        var sharing = rng.Chance(0.2);
+        WriteWebEvent(p.PersonId, "track", device, p.AccountId, Millis(signedUp.AddSeconds(rng.Between(2, 40))), locale, rng, slice,
+            evt: "Segment Consent Preference Updated", consent: w =>
+            {
+                w.WriteStartObject("categoryPreferences");
+                w.WriteBoolean("Advertising", advertising);
+                w.WriteBoolean("Analytics", analytics);
+                w.WriteBoolean("Functional", true);
+                w.WriteBoolean("DataSharing", sharing);
+                w.WriteEndObject();
+            });
+    }
+
     private void WriteWebEvent(string? personId, string type, Device device, string? userId, DateTime at, string locale,
         DemoRandom rng, SliceContext slice, string? name = null, string? path = null, string? evt = null, string? previousId = null,
-        Action<Utf8JsonWriter>? properties = null, Action<Utf8JsonWriter>? traits = null)
+        Action<Utf8JsonWriter>? properties = null, Action<Utf8JsonWriter>? traits = null, Action<Utf8JsonWriter>? consent = null)
     {
         if (at >= _now && !slice.Live) return;
         var messageId = "ajs-" + rng.Uuid();
@@ -664,6 +709,12 @@ public sealed partial class DemoCompany
         w.WriteString("ip", device.Ip);
         w.WriteString("locale", locale);
         w.WriteString("userAgent", device.UserAgent);
+        if (consent is not null)
+        {
+            w.WriteStartObject("consent");
+            consent(w);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         Add(slice, DemoSources.Web.Key, RecordKinds.WebEvent, personId, at, fault == Fault.MissingId ? null : id,
             slice.Writer.End(fault), fault, field);

@@ -119,6 +119,6 @@ internal sealed class DemoRandom
     public enum Part : long
     {
         Core = 1, Household = 2, Plan = 3, Crm = 4, Shop = 5, Helpdesk = 6, Email = 7, Web = 8, Anonymous = 9,
-        Block = 10, Live = 11, Campaigns = 12, Address = 13,
+        Block = 10, Live = 11, Campaigns = 12, Address = 13, Consent = 14, ConsentBanner = 15,
     }
 }

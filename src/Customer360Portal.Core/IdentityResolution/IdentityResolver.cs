@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution.Matching;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
@@ -25,7 +26,8 @@ namespace Customer360Portal.Core.IdentityResolution;
 /// Then it projects the record: identifiers, golden record by survivorship with lineage, timeline, metrics, traits
 /// and blocking keys.
 /// </summary>
-public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider models, IOptions<ResolutionOptions> options, TimeProvider clock) : IRecordResolver
+public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider models, IOptions<ResolutionOptions> options, TimeProvider clock,
+    IOptions<ConsentOptions> consentOptions) : IRecordResolver
 {
     private readonly LinkingIdentifiers linking = new(options.Value);
 
@@ -145,7 +147,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         return (best, bestScore);
     }
 
-    private static async Task ProjectAsync(BatchContext context, Customer customer, PendingRecord pending, List<IdentityKey> identifiers,
+    private async Task ProjectAsync(BatchContext context, Customer customer, PendingRecord pending, List<IdentityKey> identifiers,
         CancellationToken cancellationToken)
     {
         var (sourceRecordId, sourceKey, record) = pending;
@@ -170,6 +172,8 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         if (PersonRecords.DescribesPerson(record))
             context.AddMatchKeys(customer, Blocking.KeysOf(PreparedPerson.From(PersonRecords.From(sourceRecordId, sourceKey, record))));
         await context.UpsertTraitsAsync(customer, record, sourceKey, cancellationToken);
+        if (record.Consent is { Count: > 0 } choices)
+            await ProjectConsentAsync(context, customer, pending, choices, cancellationToken);
         customer.UpdatedAt = context.Now;
         customer.Version++;
         context.Touched.Add(customer.Id);
@@ -180,6 +184,53 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         stub.OriginCustomerId = customer.Id;
         stub.Status = SourceRecordStatus.Resolved;
     }
+
+    /// <summary>
+    /// Appends the record's consent choices to the ledger (with the record and the profile it was written for, so
+    /// unmerge can send them back) and moves the current state in the same transaction. A source repeating what the
+    /// state already says adds nothing; "denied" after a grant is a withdrawal; within one record the most restrictive
+    /// choice per purpose wins; an older choice is kept as history without overriding a newer state.
+    /// </summary>
+    private async Task ProjectConsentAsync(BatchContext context, Customer customer, PendingRecord pending, IReadOnlyList<ConsentChoice> choices,
+        CancellationToken cancellationToken)
+    {
+        var (sourceRecordId, sourceKey, record) = pending;
+        var settings = consentOptions.Value;
+        var perPurpose = choices
+            .SelectMany(c => PurposesOf(c, settings).Select(p => (Purpose: p, Choice: c)))
+            .GroupBy(x => x.Purpose)
+            .Select(g => g.OrderBy(x => x.Choice.Status == ConsentStatus.Granted ? 1 : 0).First());
+        var appended = new List<(ConsentEvent Row, ConsentState? State, bool Supersedes)>();
+        foreach (var (purpose, choice) in perPurpose)
+        {
+            var effectiveAt = choice.EffectiveAt ?? record.OccurredAt;
+            var state = await context.Store.ConsentStates.FindAsync([customer.Id, purpose], cancellationToken);
+            var supersedes = ConsentRules.Supersedes(state, effectiveAt);
+            var status = choice.Status == ConsentStatus.Denied && supersedes && state is { Status: ConsentStatus.Granted } ? ConsentStatus.Withdrawn : choice.Status;
+            if (!ConsentRules.IsNews(state, status, choice.ExpiresAt)) continue;
+            var evidence = choice.Category is { } from ? $"category={from}" + (choice.Evidence is null ? "" : "; " + choice.Evidence) : choice.Evidence;
+            var row = new ConsentEvent
+            {
+                CustomerId = customer.Id, OriginCustomerId = customer.Id, Purpose = purpose, Status = status,
+                LawfulBasis = choice.LawfulBasis ?? LawfulBasis.Consent, SourceKey = sourceKey,
+                Evidence = evidence is { Length: > ConsentLedger.MaxEvidenceLength } ? evidence[..ConsentLedger.MaxEvidenceLength] : evidence,
+                EffectiveAt = effectiveAt, RecordedAt = context.Now, ExpiresAt = choice.ExpiresAt, SourceRecordId = sourceRecordId,
+            };
+            context.Store.ConsentEvents.Add(row);
+            appended.Add((row, state, supersedes));
+        }
+        if (appended.Count == 0) return;
+        await context.SaveAsync(cancellationToken); // one save per record that changes consent: states point at the events' ids
+        foreach (var (row, state, supersedes) in appended)
+        {
+            if (state is null) context.Store.ConsentStates.Add(ConsentRules.StateOf(row));
+            else if (supersedes) ConsentRules.Apply(state, row);
+            context.Store.AuditLog.Add(ConsentLedger.AuditEntryFor(row, userId: null, userName: "intake", context.Now));
+        }
+    }
+
+    private static IReadOnlyList<ConsentPurpose> PurposesOf(ConsentChoice choice, ConsentOptions settings) =>
+        choice.Purpose is { } purpose ? [purpose] : choice.Category is { } category ? settings.PurposesOf(category) : [];
 
     /// <summary>
     /// Both given names known and unrelated: not equal, not a nickname or initial of each other, not a typo apart, and

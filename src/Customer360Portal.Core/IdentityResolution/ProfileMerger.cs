@@ -265,15 +265,7 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         return rows.Select(r => (r.Id, r.SourceKey, JsonSerializer.Deserialize(r.NormalizedJson, IntakeJson.Storage.NormalisedRecord)!)).ToList();
     }
 
-    /// <summary>Current consent per purpose from the ledger: the latest event wins.</summary>
-    private static async Task RebuildConsentStatesAsync(ProfileStore store, long[] customerIds, CancellationToken cancellationToken)
-    {
-        var events = await store.ConsentEvents.AsNoTracking().Where(e => customerIds.Contains(e.CustomerId)).ToListAsync(cancellationToken);
-        foreach (var latest in events.GroupBy(e => (e.CustomerId, e.Purpose)).Select(g => g.OrderByDescending(e => e.EffectiveAt).ThenByDescending(e => e.Id).First()))
-            store.ConsentStates.Add(new ConsentState
-            {
-                CustomerId = latest.CustomerId, Purpose = latest.Purpose, Status = latest.Status, LawfulBasis = latest.LawfulBasis,
-                UpdatedAt = latest.EffectiveAt, ExpiresAt = latest.ExpiresAt, LastEventId = latest.Id,
-            });
-    }
+    /// <summary>Current consent per purpose from the ledger: the latest event wins (<see cref="Consent.ConsentRules"/>).</summary>
+    private static Task RebuildConsentStatesAsync(ProfileStore store, long[] customerIds, CancellationToken cancellationToken) =>
+        Consent.ConsentRules.AddStatesFromLedgerAsync(store, customerIds, cancellationToken);
 }

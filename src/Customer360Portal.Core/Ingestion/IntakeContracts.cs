@@ -69,6 +69,29 @@ public sealed record NormalisedRecord
 
     /// <summary>Custom attributes (CRM custom fields, identify traits beyond the known ones), already length-checked.</summary>
     public IReadOnlyDictionary<string, string> Traits { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Consent choices the record carries (CRM <c>consent</c>, tracking <c>context.consent</c>, email unsubscribes); null when none.</summary>
+    public IReadOnlyList<ConsentChoice>? Consent { get; init; }
+}
+
+/// <summary>
+/// One consent choice from a source. Either <see cref="Purpose"/> is known (CRM consent object, email unsubscribe) or
+/// <see cref="Category"/> names a tracking-plan category (Segment's <c>context.consent.categoryPreferences</c>),
+/// which the projection maps to purposes through the configured table (Consent:Categories).
+/// </summary>
+public sealed record ConsentChoice
+{
+    public ConsentPurpose? Purpose { get; init; }
+    /// <summary>A tracking category as sent (at most 64 characters), when <see cref="Purpose"/> is not given.</summary>
+    public string? Category { get; init; }
+    public required ConsentStatus Status { get; init; }
+    /// <summary>Null means consent (the basis for anything a person chose).</summary>
+    public LawfulBasis? LawfulBasis { get; init; }
+    /// <summary>When the choice was made (UTC); null means when the record happened.</summary>
+    public DateTime? EffectiveAt { get; init; }
+    public DateTime? ExpiresAt { get; init; }
+    /// <summary>What proves it: "form=..; ip=..; text=v3" (at most 1,000 characters).</summary>
+    public string? Evidence { get; init; }
 }
 
 /// <summary>The outcome of validating one record: a normalised record, or the reasons it was refused.</summary>

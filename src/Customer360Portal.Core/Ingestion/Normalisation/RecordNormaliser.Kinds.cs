@@ -51,6 +51,7 @@ public sealed partial class RecordNormaliser
         var phone = r.Phone(root, "phone", address.Country, out var phoneNumber);
         r.DateOfBirth(root, "dateOfBirth", out var dateOfBirth);
         var traits = TraitsField(r, root, nestedIsError: true, skipIdentityKeys: false);
+        var consent = ContactConsent(r, root);
         if (given == FieldState.Missing && family == FieldState.Missing && email == FieldState.Missing
             && phone == FieldState.Missing && accountId.State == FieldState.Missing)
         {
@@ -75,6 +76,7 @@ public sealed partial class RecordNormaliser
             Postcode = address.Postcode,
             Country = address.Country,
             Traits = traits,
+            Consent = consent,
         };
     }
 
@@ -294,6 +296,7 @@ public sealed partial class RecordNormaliser
             Summary = campaign is null ? string.Concat("Email ", typeName) : string.Concat("Email ", typeName, ": ", campaign),
             Reference = campaignId.Value,
             Traits = EmptyTraits,
+            Consent = EmailConsent(EmailInteractionTypes[type], campaignId.Value),
         };
     }
 
@@ -357,6 +360,7 @@ public sealed partial class RecordNormaliser
                 summary = "Linked an earlier id";
                 break;
         }
+        var consent = WebConsent(r, root, interaction);
         if (r.HasErrors) return null;
 
         return new NormalisedRecord
@@ -381,6 +385,7 @@ public sealed partial class RecordNormaliser
             Summary = summary,
             Reference = reference,
             Traits = traits,
+            Consent = consent,
         };
     }
 

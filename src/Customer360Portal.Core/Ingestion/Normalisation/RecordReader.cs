@@ -218,7 +218,8 @@ internal sealed class RecordReader(NormaliserSettings settings, DateTime now)
     }
 
     /// <summary>ISO 8601 with or without an offset (none means UTC), returned as UTC; 1970 to a day from now.</summary>
-    public FieldState Timestamp(JsonElement obj, in FieldPath field, out DateTime utc)
+    /// <param name="allowFuture">For times that are meant to lie ahead (a consent's expiry); otherwise more than a day ahead is refused.</param>
+    public FieldState Timestamp(JsonElement obj, in FieldPath field, out DateTime utc, bool allowFuture = false)
     {
         utc = default;
         if (!TryGet(obj, field, out var element)) return FieldState.Missing;
@@ -229,7 +230,7 @@ internal sealed class RecordReader(NormaliserSettings settings, DateTime now)
             Fail(field, "must be an ISO 8601 date and time");
             return FieldState.Invalid;
         }
-        if (utc > now.AddDays(1))
+        if (!allowFuture && utc > now.AddDays(1))
         {
             Fail(field, "is more than a day in the future");
             return FieldState.Invalid;
