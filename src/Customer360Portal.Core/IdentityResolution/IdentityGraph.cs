@@ -24,6 +24,20 @@ public sealed class IdentityGraph(IDbContextFactory<ProfileStore> stores, Profil
 {
     private const int RecordsShown = 200;
 
+    /// <summary>The status of the profile an id leads to (following merges), without reading or auditing the profile.</summary>
+    public async Task<CustomerStatus?> StatusAsync(long customerId, CancellationToken cancellationToken = default)
+    {
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var id = customerId;
+        for (var hops = 0; hops <= 20; hops++)
+        {
+            var profile = await store.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Status, c.MergedIntoId }).SingleOrDefaultAsync(cancellationToken);
+            if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next }) return profile?.Status;
+            id = next;
+        }
+        return CustomerStatus.Merged;
+    }
+
     public async Task<IdentityView?> GetAsync(long customerId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);

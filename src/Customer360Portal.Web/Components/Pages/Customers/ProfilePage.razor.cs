@@ -33,6 +33,8 @@ public partial class ProfilePage : IDisposable
     [Inject] public required CustomerTimeline Timeline { get; init; }
     [Inject] public required ProfileChangeNotifier ProfileChanges { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+    [Inject] public required AuditLog Audit { get; init; }
+    [Inject] public required Core.Privacy.ProfileCorrections Corrections { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -47,6 +49,8 @@ public partial class ProfilePage : IDisposable
     private ProfileMasking masking = ProfileMasking.ForRoles([]);
     private AuditActor actor = AuditActor.System("portal");
     private bool mayWriteNotes;
+    private bool mayOpenRestricted;
+    private bool refusedAsRestricted;
     private ProfileTimeline? timeline;
     private DateTime? liveAt;
     private bool subscribed;
@@ -62,6 +66,7 @@ public partial class ProfilePage : IDisposable
         var user = (await AuthenticationState).User;
         mayUnmerge = PortalAreas.MayUnmerge(user);
         mayWriteNotes = PortalAreas.MayWriteNotes(user);
+        mayOpenRestricted = user.IsInRole(PortalRoles.PrivacyOfficer);
         masking = ProfileMasking.ForUser(user);
         actor = user.ToAuditActor();
         if (!subscribed)
@@ -74,6 +79,14 @@ public partial class ProfilePage : IDisposable
 
     private async Task LoadAsync()
     {
+        // A restricted profile is frozen: only privacy officers open it. The refusal is audited, the profile is not read.
+        refusedAsRestricted = !mayOpenRestricted && await Graph.StatusAsync(Id) == CustomerStatus.Restricted;
+        if (refusedAsRestricted)
+        {
+            await Audit.WriteAsync(actor, "profile.view-refused", "customer", Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "processing restricted");
+            (view, summary, journey, loadedId, loaded) = (null, null, null, Id, true);
+            return;
+        }
         view = await Graph.GetAsync(Id, actor);
         loadedId = Id;
         summary = view is null ? null : await Summaries.LoadAsync(view.CustomerId);
@@ -110,6 +123,31 @@ public partial class ProfilePage : IDisposable
         {
             Interlocked.Exchange(ref refreshing, 0);
         }
+    }
+
+    /// <summary>A person fixes a bad value with a reason; the correction wins over the sources from now on and shows in the lineage.</summary>
+    private async Task RectifyAsync()
+    {
+        if (view is null) return;
+        var correction = await RectifyDialog.AskAsync(Dialogs, $"Correct a value of profile {view.CustomerId}");
+        if (correction is null) return;
+        busy = true;
+        try
+        {
+            await Corrections.RectifyAsync(view.CustomerId, correction.Field, correction.Value, correction.Reason, actor);
+            Snackbar.Add($"{IdentityWording.GoldenFieldLabel(correction.Field)} corrected.", Severity.Success);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // The service's messages name fields, never values.
+            Snackbar.Add(e.Message.Split(" (Parameter")[0], Severity.Warning);
+            return;
+        }
+        finally
+        {
+            busy = false;
+        }
+        await LoadAsync();
     }
 
     public void Dispose()

@@ -4,6 +4,7 @@ using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
 using Customer360Portal.Web.Components.Pages.Customers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using static Customer360Portal.Web.Tests.Components.Pages.IdentityTestData;
 
@@ -166,5 +167,46 @@ public class Profile360Tests : PortalTestContext
         Assert.NotEmpty(page.FindAll("[data-testid=live-updated]"));
         await using var db = await store.Stores.CreateDbContextAsync();
         Assert.Equal(1, await db.AuditLog.CountAsync(a => a.Action == "profile.viewed")); // a live update is not a second view
+    }
+
+    [Theory]
+    [InlineData(PortalRoles.Agent, false)]
+    [InlineData(PortalRoles.Admin, false)]
+    [InlineData(PortalRoles.PrivacyOfficer, true)]
+    public async Task RestrictedProfile_OpensForPrivacyOfficersOnly_AndRefusalsAreAudited(string role, bool opens)
+    {
+        var (store, id) = await CustomerAsync();
+        await store.Host.Services.GetRequiredService<Core.Privacy.ProfileCorrections>().RestrictAsync(id, "Accuracy contested", new Core.Audit.AuditActor("p-1", "Pat Privacy"));
+        SignInAs($"{role.ToLowerInvariant()}@example.com", role);
+        RenderAsInteractive();
+        Render<MudPopoverProvider>();
+        Render<MudDialogProvider>();
+        Render<MudSnackbarProvider>();
+
+        var page = Render<ProfilePage>(parameters => parameters.Add(p => p.Id, id));
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".mud-progress-linear")), WaitTimeout);
+        Assert.Equal(opens, page.FindAll("[data-testid=golden-record]").Count == 1);
+        Assert.Equal(!opens, page.Markup.Contains("Processing of this profile is restricted"));
+        Assert.DoesNotContain(opens ? "no-such-value" : "jon@example.com", page.Markup);
+        await using var db = await store.Stores.CreateDbContextAsync();
+        Assert.Equal(opens ? 0 : 1, await db.AuditLog.CountAsync(a => a.Action == "profile.view-refused" && a.TargetId == id.ToString()));
+    }
+
+    [Fact]
+    public async Task Agent_CorrectsABadValue_WithAReason_AndTheLineageSaysWho()
+    {
+        var (_, id) = await CustomerAsync();
+        var page = RenderProfile(id);
+
+        page.Find("[data-testid=rectify]").Click();
+        dialogs.WaitForElement("[data-testid=rectify-dialog]", WaitTimeout);
+        dialogs.Find("input[data-testid=rectify-value], [data-testid=rectify-value] input").Change("Jon");
+        dialogs.Find("textarea[data-testid=rectify-reason], [data-testid=rectify-reason] textarea").Input("The customer goes by Jon");
+        dialogs.Find("[data-testid=rectify-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Jon", Golden(page, "GivenName")), WaitTimeout);
+        Assert.StartsWith("Rectified by a person (rectified by agent@example.com)",
+            page.Find("[data-testid=golden-field][data-field=GivenName] [data-testid=golden-value]").GetAttribute("data-lineage"));
     }
 }
