@@ -24,6 +24,7 @@ public partial class RequestsPage : IDisposable
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required ErasureJobs Erasures { get; init; }
     [Inject] public required ProfileCorrections Corrections { get; init; }
+    [Inject] public required Core.Consent.ConsentLedger Consent { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -202,6 +203,23 @@ public partial class RequestsPage : IDisposable
             else await Corrections.LiftRestrictionAsync(customerId, reason, actor, id);
             return version;
         }, restrict ? $"Profile {customerId} is restricted." : $"The restriction of profile {customerId} is lifted.");
+    }
+
+    /// <summary>An objection or CCPA opt-out: "do not sell or share" and partner sharing are withdrawn in the consent ledger.</summary>
+    private async Task RecordOptOutAsync()
+    {
+        if (detail?.Request.CustomerId is not { } customerId) return;
+        var reason = await ReasonDialog.AskAsync(Dialogs, $"Record the opt-out of profile {customerId}",
+            "Sale or sharing of the person's data and sharing with partners are withdrawn in the consent ledger; every outbound path then leaves them out.",
+            "Record opt-out", Color.Primary);
+        if (reason is null) return;
+        await ActAsync(async (id, version, actor) =>
+        {
+            foreach (var purpose in new[] { ConsentPurpose.SaleOrSharing, ConsentPurpose.PartnerSharing })
+                await Consent.RecordAsync(customerId, new Core.Consent.ConsentChange(purpose, ConsentStatus.Withdrawn, LawfulBasis.Consent, "portal",
+                    $"privacy request {id}", reason), actor);
+            return await Requests.AddNoteAsync(id, version, "Opt-out of sale and sharing recorded in the consent ledger.", actor);
+        }, $"Opt-out of profile {customerId} recorded.");
     }
 
     private async Task RectifyAsync()

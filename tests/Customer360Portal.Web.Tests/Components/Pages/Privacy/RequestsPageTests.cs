@@ -148,4 +148,33 @@ public class RequestsPageTests : PortalTestContext
         await using var after = await store.Stores.CreateDbContextAsync();
         Assert.Equal(CustomerStatus.Erased, (await after.Customers.SingleAsync()).Status);
     }
+
+    [Fact]
+    public async Task ObjectionRequest_RecordsTheOptOutInTheConsentLedger()
+    {
+        await StoreAsync();
+        await store.Host.Services.GetRequiredService<Core.Ingestion.SourceRegistry>().EnsureSourceAsync("crm", "CRM", SourceKind.Crm, ConnectorStyle.Push);
+        await store.Host.Services.GetRequiredService<Core.Ingestion.IntakePipeline>().IngestAsync("crm", [new Core.Ingestion.IncomingRecord("crm", Core.Ingestion.RecordKinds.Contact,
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"C-1","updatedAt":"2026-10-01T09:00:00Z","firstName":"Rosalind","lastName":"Vantongeren","email":"subject@example.com"}"""), DateTime.UtcNow)]);
+        await store.Host.Services.GetRequiredService<Core.Profiles.ProfileProjection>().CatchUpAsync();
+        long customerId;
+        await using (var db = await store.Stores.CreateDbContextAsync())
+            customerId = await db.Customers.Select(c => c.Id).SingleAsync();
+        var request = await FileAsync(PrivacyRequestType.Objection, Regulation.Ccpa);
+        var version = await requests.SetVerificationAsync(request.Id, request.Version, IdentityVerification.Verified, null, Filer);
+        await requests.LinkCustomerAsync(request.Id, version, customerId, Filer);
+        var page = RenderAsOfficer();
+        page.WaitForAssertion(() => Assert.Single(Rows(page)), WaitTimeout);
+        Row(page, request.Id).Click();
+
+        page.WaitForElement("[data-testid=record-opt-out]", WaitTimeout).Click();
+        dialogs.WaitForElement("textarea", WaitTimeout).Input("Do not sell my data (CCPA).");
+        dialogs.Find("[data-testid=reason-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Opt-out of profile", snackbars.Markup), WaitTimeout);
+        await using var after = await store.Stores.CreateDbContextAsync();
+        var states = await after.ConsentStates.Where(c => c.CustomerId == customerId).ToListAsync();
+        Assert.Equal(ConsentStatus.Withdrawn, states.Single(c => c.Purpose == ConsentPurpose.SaleOrSharing).Status);
+        Assert.Equal(ConsentStatus.Withdrawn, states.Single(c => c.Purpose == ConsentPurpose.PartnerSharing).Status);
+    }
 }
