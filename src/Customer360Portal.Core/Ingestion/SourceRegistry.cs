@@ -86,7 +86,7 @@ public sealed class SourceRegistry(IDbContextFactory<ProfileStore> stores, Audit
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         await store.DataSources.Where(s => s.Key == key).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.BackfillTotal, total)
-            .SetProperty(s => s.BackfillDone, s => s.Stored + s.Duplicates + s.Quarantined), cancellationToken);
+            .SetProperty(s => s.BackfillDone, s => s.Stored + s.Duplicates + s.Quarantined + s.Suppressed), cancellationToken);
     }
 
     /// <summary>Records a failed sync pass so the admin page shows it; the message must carry no personal data.</summary>
