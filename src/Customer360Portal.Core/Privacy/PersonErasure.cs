@@ -30,7 +30,7 @@ public sealed record ErasureProgress(string Step, int Done, int Total);
 /// sync does not bring them back. On SQLite every connection runs with <c>secure_delete</c> (freed bytes are zeroed, see
 /// <c>SqlitePragmas</c>) and the WAL is checkpointed and truncated afterwards, so the values are gone from the files too.
 /// </summary>
-public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, SuppressionList suppressions, TimeProvider clock,
+public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, SuppressionList suppressions, TimeProvider clock, ResolutionGate gate,
     IOptions<ResolutionOptions> resolution, IOptions<SyncOptions> sync, IHostEnvironment environment)
 {
     private const string Redacted = "[erased]";
@@ -62,6 +62,21 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
     public async Task<ErasureReceipt> EraseAsync(long customerId, long? requestId, AuditActor actor, IProgress<ErasureProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        // The projection waits meanwhile: it must neither merge into the person mid-erasure nor project their pending records afterwards.
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await EraseUnderGateAsync(customerId, requestId, actor, progress, cancellationToken);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task<ErasureReceipt> EraseUnderGateAsync(long customerId, long? requestId, AuditActor actor, IProgress<ErasureProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var survivor = await SurvivorAsync(store, customerId, cancellationToken);
         var family = await FamilyAsync(store, survivor, cancellationToken);
@@ -78,6 +93,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         {
             await DeleteRowsAsync(store, family, person, removed, cancellationToken);
             var hashes = suppressed.Select(s => s.Hash).ToList();
+            removed["pending source records"] = await DeletePendingAsync(store, hashes.ToHashSet(StringComparer.Ordinal), cancellationToken);
             var known = (await store.Suppressions.Where(s => hashes.Contains(s.KeyedHash)).Select(s => s.KeyedHash).ToListAsync(cancellationToken)).ToHashSet();
             foreach (var (type, hash) in suppressed.Where(s => !known.Contains(s.Hash)))
                 store.Suppressions.Add(new SuppressionEntry { IdentifierType = type, KeyedHash = hash, CreatedAt = now, PrivacyRequestId = requestId });
@@ -233,6 +249,33 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
             .SetProperty(c => c.FirstPurchaseAt, (DateTime?)null).SetProperty(c => c.LastPurchaseAt, (DateTime?)null)
             .SetProperty(c => c.LastActivityAt, (DateTime?)null).SetProperty(c => c.LifecycleStage, LifecycleStage.Unknown)
             .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+    }
+
+    /// <summary>
+    /// Records stored but not yet projected carry no profile id: those with one of the person's own identifiers are
+    /// deleted too, or the projection would build the person again from them after the erasure.
+    /// </summary>
+    private async Task<int> DeletePendingAsync(ProfileStore store, HashSet<string> hashes, CancellationToken cancellationToken)
+    {
+        if (hashes.Count == 0) return 0;
+        var after = await store.ProcessingMarks.Where(m => m.Stage == Profiles.ProfileProjection.Stage)
+            .Select(m => (long?)m.LastSourceRecordId).SingleOrDefaultAsync(cancellationToken) ?? 0;
+        var doomed = new List<long>();
+        while (true)
+        {
+            var rows = await store.SourceRecords.AsNoTracking().Where(r => r.Id > after).OrderBy(r => r.Id).Take(2_000)
+                .Select(r => new { r.Id, r.NormalizedJson }).ToListAsync(cancellationToken);
+            if (rows.Count == 0) break;
+            foreach (var row in rows)
+                if (JsonSerializer.Deserialize(row.NormalizedJson, IntakeJson.Storage.NormalisedRecord) is { } record
+                    && suppressions.HashesOf(record).Any(hashes.Contains))
+                    doomed.Add(row.Id);
+            after = rows[^1].Id;
+        }
+        var deleted = 0;
+        foreach (var chunk in doomed.Chunk(500))
+            deleted += await store.SourceRecords.Where(r => chunk.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+        return deleted;
     }
 
     /// <summary>Drops every line that mentions the person from the file-drop folders' files (incoming, done and failed).</summary>

@@ -83,4 +83,21 @@ public class ErasureJobsTests
         await using var store = await test.Stores.CreateDbContextAsync();
         Assert.Equal(CustomerStatus.Active, (await store.Customers.SingleAsync(c => c.Id == customerId)).Status);
     }
+
+    [Fact]
+    public async Task RecordsStoredButNotYetProjected_AreErasedToo_SoTheProjectionCannotBuildThePersonAgain()
+    {
+        var (test, customerId) = await PersonAsync();
+        await using var _ = test;
+        // The shop sends an order of hers just before the erasure; the projection has not reached it yet.
+        await test.Get<IntakePipeline>().IngestAsync("crm", [Order("ORD-LATE", "erase.me@example.com")]);
+
+        var receipt = await test.Get<PersonErasure>().EraseAsync(customerId, null, Officer);
+        await test.Get<ProfileProjection>().CatchUpAsync();
+
+        Assert.Equal(1, receipt.Removed["pending source records"]);
+        await using var store = await test.Stores.CreateDbContextAsync();
+        Assert.Equal(0, await store.Customers.CountAsync(c => c.Status == CustomerStatus.Active));
+        Assert.Equal(0, await store.SourceRecords.CountAsync());
+    }
 }
