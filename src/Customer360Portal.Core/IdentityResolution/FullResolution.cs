@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution.Matching;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
@@ -177,6 +178,15 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         var (_, interactionTable, _) = BulkRows<Interaction>.Describe(store);
         await using var moveInteractions = BulkRows<Interaction>.Prepared(store, transaction,
             $"UPDATE {interactionTable} SET {q("CustomerId")} = @p0 WHERE {q("SourceRecordId")} = @p1 AND {q("CustomerId")} = @p2", 3);
+        // A record's consent (ledger rows with its id) follows it like its interactions, and carries the record's own
+        // origin so that an unmerge later sends record and consent back together. The profile condition lets the
+        // ledger's (CustomerId, ...) index find the rows.
+        var (_, consentTable, _) = BulkRows<ConsentEvent>.Describe(store);
+        await using var moveConsent = BulkRows<ConsentEvent>.Prepared(store, transaction,
+            $"UPDATE {consentTable} SET {q("CustomerId")} = @p0, {q("OriginCustomerId")} = " +
+            $"(SELECT {q("OriginCustomerId")} FROM {sourceTable} WHERE {q("Id")} = @p1) WHERE {q("SourceRecordId")} = @p1 AND {q("CustomerId")} = @p2", 3);
+        // Profiles whose ledger gains or loses rows: their current consent is rebuilt from the ledger at the end.
+        var consentTouched = new HashSet<long>();
         var deletes = new[] { typeof(Identifier), typeof(CustomerTrait), typeof(ProfileMatchKey) }
             .Select(t => BulkRows<Customer>.Prepared(store, transaction, $"DELETE FROM {TableOf(store, t)} WHERE {q("CustomerId")} = @p0", 1)).ToList();
 
@@ -243,6 +253,10 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                 moveInteractions.Parameters[1].Value = records[i].Id;
                 moveInteractions.Parameters[2].Value = old;
                 moveInteractions.ExecuteNonQuery();
+                moveConsent.Parameters[0].Value = id;
+                moveConsent.Parameters[1].Value = records[i].Id;
+                moveConsent.Parameters[2].Value = old;
+                if (moveConsent.ExecuteNonQuery() > 0) { consentTouched.Add(old); consentTouched.Add(id); }
             }
         }
         insertIdentifier.Flush();
@@ -268,9 +282,10 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
             var takers = recordsOfProfile[oldId]
                 .GroupBy(i => clusterOfRecord[i]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
             if (takers == 0) continue;
-            await RedirectAsync(store, oldId, takers, now, cancellationToken);
+            await RedirectAsync(store, oldId, takers, now, consentTouched, cancellationToken);
             merges++;
         }
+        await RebuildConsentStatesAsync(store, transaction, consentTouched, cancellationToken);
 
         var reviews = 0;
         var asked = (await store.MatchReviews.AsNoTracking().Where(r => r.Status == ReviewStatus.Open || r.Status == ReviewStatus.Rejected)
@@ -343,14 +358,38 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         return customer;
     }
 
-    private static async Task RedirectAsync(ProfileStore store, long oldId, long newId, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Current consent of the profiles whose ledger changed, from scratch: the old states go, and per purpose the
+    /// ledger's latest event wins (<see cref="ConsentRules"/>, the rule merge and unmerge use). In chunks, written
+    /// set-based: a first run over a large store can touch many profiles.
+    /// </summary>
+    private static async Task RebuildConsentStatesAsync(ProfileStore store, System.Data.Common.DbTransaction transaction, HashSet<long> customerIds,
+        CancellationToken cancellationToken)
+    {
+        if (customerIds.Count == 0) return;
+        await using var insertState = BulkRows<ConsentState>.InsertMany(store, transaction);
+        foreach (var chunk in customerIds.Order().Chunk(5_000))
+        {
+            await store.ConsentStates.Where(c => chunk.Contains(c.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+            var events = await store.ConsentEvents.AsNoTracking().Where(e => chunk.Contains(e.CustomerId)).ToListAsync(cancellationToken);
+            foreach (var latest in ConsentRules.Latest(events)) insertState.Write(ConsentRules.StateOf(latest));
+            insertState.Flush();
+        }
+    }
+
+    private static async Task RedirectAsync(ProfileStore store, long oldId, long newId, DateTime now, HashSet<long> consentTouched,
+        CancellationToken cancellationToken)
     {
         await store.Customers.Where(c => c.Id == oldId).ExecuteUpdateAsync(u => u
             .SetProperty(c => c.Status, CustomerStatus.Merged).SetProperty(c => c.MergedIntoId, newId).SetProperty(c => c.UpdatedAt, now), cancellationToken);
         await store.Customers.Where(c => c.MergedIntoId == oldId).ExecuteUpdateAsync(u => u.SetProperty(c => c.MergedIntoId, newId), cancellationToken);
         await store.Notes.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
         await store.Scores.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
-        await store.ConsentEvents.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
+        // What is left of its ledger (rows recorded by a person, and those of records no longer resolved) goes with
+        // the profile; rows of its records have followed them already. Its own current consent goes (rebuilt at the end).
+        consentTouched.Add(oldId);
+        if (await store.ConsentEvents.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken) > 0)
+            consentTouched.Add(newId);
         await store.Identifiers.Where(i => i.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);
         await store.Traits.Where(t => t.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);
         await store.MatchKeys.Where(k => k.CustomerId == oldId).ExecuteDeleteAsync(cancellationToken);
