@@ -19,6 +19,8 @@ public static class CliCommands
         yield return Bench();
         yield return Commands.SyncCommand.Create();
         yield return Commands.LinkCommand.Create();
+        yield return Commands.EvaluateNboCommand.Create();
+        yield return Commands.EvaluateChurnCommand.Create();
     }
 
     /// <summary>Benchmarks print figures as they go and end with one JSON line for tooling.</summary>

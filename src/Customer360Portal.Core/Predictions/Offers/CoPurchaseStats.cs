@@ -1,0 +1,108 @@
+namespace Customer360Portal.Core.Predictions.Offers;
+
+/// <summary>
+/// Item popularity and pair co-occurrence over a set of purchase histories, counted per customer (an item bought
+/// twice by one customer counts once). Confidence(X → Y) = P(Y | X); lift(X → Y) = confidence / P(Y).
+/// Build it from training histories only: whatever is held out for evaluation must not be counted here.
+/// </summary>
+public sealed class CoPurchaseStats
+{
+    private readonly Dictionary<string, int> index;
+    private readonly string[] items;
+    private readonly int[] counts;
+    private readonly Dictionary<int, int>[] pairs;
+    private readonly int[] byPopularity;
+    private readonly int[] popularityRank;
+
+    private CoPurchaseStats(Dictionary<string, int> index, string[] items, int[] counts, Dictionary<int, int>[] pairs, int customers)
+    {
+        this.index = index;
+        this.items = items;
+        this.counts = counts;
+        this.pairs = pairs;
+        Customers = customers;
+        byPopularity = Enumerable.Range(0, items.Length)
+            .OrderByDescending(i => counts[i]).ThenBy(i => items[i], StringComparer.Ordinal).ToArray();
+        popularityRank = new int[items.Length];
+        for (var rank = 0; rank < byPopularity.Length; rank++) popularityRank[byPopularity[rank]] = rank;
+    }
+
+    /// <summary>0 for the most popular item; <see cref="ItemCount"/> for an unknown one.</summary>
+    public int PopularityRank(string item) => index.TryGetValue(item, out var id) ? popularityRank[id] : items.Length;
+
+    /// <summary>How many customers (histories) were counted.</summary>
+    public int Customers { get; }
+
+    /// <summary>Every item seen, most popular first.</summary>
+    public IEnumerable<string> ByPopularity => byPopularity.Select(i => items[i]);
+
+    public int ItemCount => items.Length;
+
+    public static CoPurchaseStats Build(IEnumerable<IEnumerable<string>> histories)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new List<int>();
+        var pairs = new List<Dictionary<int, int>>();
+        var customers = 0;
+        var ids = new List<int>();
+        foreach (var history in histories)
+        {
+            customers++;
+            ids.Clear();
+            foreach (var item in history.Distinct(StringComparer.Ordinal))
+            {
+                if (!index.TryGetValue(item, out var id))
+                {
+                    id = index.Count;
+                    index.Add(item, id);
+                    counts.Add(0);
+                    pairs.Add([]);
+                }
+                counts[id]++;
+                ids.Add(id);
+            }
+            for (var a = 0; a < ids.Count; a++)
+            {
+                for (var b = a + 1; b < ids.Count; b++)
+                {
+                    Increment(pairs[ids[a]], ids[b]);
+                    Increment(pairs[ids[b]], ids[a]);
+                }
+            }
+        }
+        return new CoPurchaseStats(index, index.OrderBy(p => p.Value).Select(p => p.Key).ToArray(), counts.ToArray(), pairs.ToArray(), customers);
+
+        static void Increment(Dictionary<int, int> row, int other) =>
+            row[other] = row.TryGetValue(other, out var n) ? n + 1 : 1;
+    }
+
+    public bool Contains(string item) => index.ContainsKey(item);
+
+    /// <summary>How many customers bought the item.</summary>
+    public int CountOf(string item) => index.TryGetValue(item, out var id) ? counts[id] : 0;
+
+    /// <summary>Share of customers who bought the item, P(item).</summary>
+    public double Support(string item) => Customers == 0 ? 0 : (double)CountOf(item) / Customers;
+
+    /// <summary>How many customers bought both items.</summary>
+    public int PairCount(string a, string b) =>
+        index.TryGetValue(a, out var x) && index.TryGetValue(b, out var y) && pairs[x].TryGetValue(y, out var n) ? n : 0;
+
+    /// <summary>P(to | from): the share of customers who bought <paramref name="from"/> that also bought <paramref name="to"/>.</summary>
+    public double Confidence(string from, string to)
+    {
+        var count = CountOf(from);
+        return count == 0 ? 0 : (double)PairCount(from, to) / count;
+    }
+
+    /// <summary>Confidence(from → to) / P(to): above 1 when buying one makes the other more likely than usual.</summary>
+    public double Lift(string from, string to)
+    {
+        var support = Support(to);
+        return support == 0 ? 0 : Confidence(from, to) / support;
+    }
+
+    /// <summary>The items bought together with <paramref name="item"/>, and by how many customers.</summary>
+    public IEnumerable<(string Item, int Count)> CoBought(string item) =>
+        index.TryGetValue(item, out var id) ? pairs[id].Select(p => (items[p.Key], p.Value)) : [];
+}

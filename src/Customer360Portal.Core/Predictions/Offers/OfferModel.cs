@@ -1,0 +1,261 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Customer360Portal.Core.Predictions.Offers;
+
+/// <summary>How the offer model picks candidates, samples training pairs and trains.</summary>
+public sealed record OfferModelOptions
+{
+    /// <summary>Candidates per customer: this many top co-purchase items plus this many top popular items (not owned).</summary>
+    public int CandidatesPerSource { get; init; } = 30;
+
+    /// <summary>
+    /// Negative (customer, candidate) pairs sampled per training customer. The default takes every other candidate: on
+    /// the groceries baskets 20 sampled negatives and all of them measured the same within noise (0.278 vs 0.283 hit@5).
+    /// </summary>
+    public int NegativesPerCustomer { get; init; } = 60;
+
+    /// <summary>Training customers are split into this many folds; each fold's pairs get features from the other folds.</summary>
+    public int Folds { get; init; } = 5;
+
+    public int Seed { get; init; } = 42;
+    public int Iterations { get; init; } = 150;
+    public int Leaves { get; init; } = 15;
+    public int MinimumExamplesPerLeaf { get; init; } = 50;
+    public double LearningRate { get; init; } = 0.05;
+}
+
+/// <summary>Which item of a customer's history is hidden: the last new item in time, or a random one.</summary>
+public enum HoldOutRule
+{
+    Random,
+    Last,
+}
+
+/// <summary>One offer: the item, the model's score (higher is better) and why.</summary>
+public sealed record Offer(string Item, double Score, OfferReason Reason);
+
+/// <summary>
+/// Next best offer: a LightGbm binary classifier over (customer, candidate item) pairs. Candidates are the top
+/// co-purchase and top popular items the customer does not own; features describe the candidate's popularity and its
+/// co-purchase links (confidence, lift, how many owned items it was bought with) and the customer's basket size.
+/// Trained by hiding one item of each training customer: the hidden item is the positive, sampled other candidates the
+/// negatives. The features of a training pair come from statistics over the other folds of training customers, so the
+/// label never leaks into them; offers are made with statistics over all training histories.
+/// No price, category or channel features: the inputs carry none (see the README).
+/// </summary>
+public sealed class OfferModel
+{
+    internal const int FeatureCount = 13;
+
+    internal static readonly string[] FeatureNames =
+    [
+        "log popularity share", "log popularity rank", "co-purchase score", "log co-purchase rank", "max confidence",
+        "mean confidence", "max lift", "mean lift", "owned items co-bought", "share of owned co-bought", "owned items",
+        "max reverse confidence", "log max pair count",
+    ];
+
+    private readonly MLContext ml;
+    private readonly ITransformer model;
+    private readonly OfferModelOptions options;
+
+    private OfferModel(MLContext ml, ITransformer model, CoPurchaseStats stats, OfferModelOptions options, int trainingPairs, int positives)
+    {
+        this.ml = ml;
+        this.model = model;
+        this.options = options;
+        Stats = stats;
+        TrainingPairs = trainingPairs;
+        TrainingPositives = positives;
+    }
+
+    /// <summary>The statistics offers are made with (the full training histories).</summary>
+    public CoPurchaseStats Stats { get; }
+
+    public int TrainingPairs { get; }
+    public int TrainingPositives { get; }
+
+    /// <summary>Trains on the histories; customers with fewer than two distinct items only feed the statistics.</summary>
+    public static OfferModel Train(IReadOnlyList<PurchaseHistory> histories, HoldOutRule holdOut, OfferModelOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new OfferModelOptions();
+        var random = new Random(options.Seed);
+        // Out-of-fold features: the pairs of a fold's customers are described with statistics over the other folds, so
+        // a customer's hidden item never counts in its own features (no label leak), and items that are usually
+        // bought last (hidden for most customers) still have their real statistics.
+        var folds = Math.Max(2, options.Folds);
+        var foldOf = histories.Select(_ => random.Next(folds)).ToArray();
+        var rows = new List<PairRow>();
+        var positives = 0;
+        var examples = 0;
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var featureStats = CoPurchaseStats.Build(histories.Where((_, i) => foldOf[i] != fold).Select(h => h.Items));
+            for (var h = 0; h < histories.Count; h++)
+            {
+                if (foldOf[h] != fold) continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                var distinct = histories[h].DistinctItems();
+                if (distinct.Count < 2) continue;
+                examples++;
+                var hidden = HoldOut.Choose(distinct, holdOut, random);
+                var owned = distinct.Where(i => !string.Equals(i, hidden, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+                var candidates = Candidates(featureStats, owned, options.CandidatesPerSource);
+                var positiveAt = candidates.FindIndex(c => string.Equals(c.Item, hidden, StringComparison.Ordinal));
+                if (positiveAt < 0) continue; // never a candidate: nothing to learn about ranking it
+                rows.Add(new PairRow { Label = true, Features = Features(featureStats, owned, candidates[positiveAt]) });
+                positives++;
+                candidates.RemoveAt(positiveAt);
+                // Partial Fisher-Yates: a seeded sample of negatives.
+                var take = Math.Min(options.NegativesPerCustomer, candidates.Count);
+                for (var i = 0; i < take; i++)
+                {
+                    var j = random.Next(i, candidates.Count);
+                    (candidates[i], candidates[j]) = (candidates[j], candidates[i]);
+                    rows.Add(new PairRow { Label = false, Features = Features(featureStats, owned, candidates[i]) });
+                }
+            }
+        }
+        if (positives == 0 || positives == rows.Count)
+            throw new InvalidOperationException(
+                $"Too little data to train the offer model: {examples} training customers with two or more items gave {positives} usable positive and {rows.Count - positives} negative pairs.");
+
+        var ml = new MLContext(seed: options.Seed);
+        var trainer = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+        {
+            LabelColumnName = nameof(PairRow.Label),
+            FeatureColumnName = nameof(PairRow.Features),
+            NumberOfIterations = options.Iterations,
+            NumberOfLeaves = options.Leaves,
+            MinimumExampleCountPerLeaf = options.MinimumExamplesPerLeaf,
+            LearningRate = options.LearningRate,
+            Seed = options.Seed,
+            // One thread: the same data gives the same model on every machine.
+            NumberOfThreads = 1,
+        });
+        var model = trainer.Fit(ml.Data.LoadFromEnumerable(rows));
+        return new OfferModel(ml, model, CoPurchaseStats.Build(histories.Select(h => h.Items)), options, rows.Count, positives);
+    }
+
+    /// <summary>The top <paramref name="k"/> offers for a customer who owns <paramref name="owned"/>, never an owned item.</summary>
+    public IReadOnlyList<Offer> Recommend(IEnumerable<string> owned, int k) =>
+        RecommendMany([owned.ToHashSet(StringComparer.Ordinal)], k, withReasons: true)[0];
+
+    /// <summary>Offers for many customers at once (one pass through the model).</summary>
+    public IReadOnlyList<IReadOnlyList<Offer>> RecommendMany(IReadOnlyList<IReadOnlySet<string>> owned, int k, bool withReasons = true)
+    {
+        var rows = new List<PairRow>();
+        var candidatesOf = new List<List<Candidate>>(owned.Count);
+        foreach (var have in owned)
+        {
+            var candidates = Candidates(Stats, have, options.CandidatesPerSource);
+            candidatesOf.Add(candidates);
+            rows.AddRange(candidates.Select(c => new PairRow { Features = Features(Stats, have, c) }));
+        }
+        var scores = new float[rows.Count];
+        if (rows.Count > 0)
+        {
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
+            var n = 0;
+            foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: true)) scores[n++] = row.Score;
+        }
+
+        var result = new List<IReadOnlyList<Offer>>(owned.Count);
+        var at = 0;
+        for (var c = 0; c < owned.Count; c++)
+        {
+            var candidates = candidatesOf[c];
+            var start = at;
+            at += candidates.Count;
+            result.Add(Enumerable.Range(0, candidates.Count)
+                .OrderByDescending(i => scores[start + i]).ThenBy(i => candidates[i].PopularityRank)
+                .Take(k)
+                .Select(i => new Offer(candidates[i].Item, scores[start + i],
+                    withReasons ? OfferReason.For(Stats, owned[c], candidates[i].Item) : new OfferReason("", null, 0, 0)))
+                .ToList());
+        }
+        return result;
+    }
+
+    internal sealed record Candidate(string Item, double CoPurchaseScore, int CoPurchaseRank, int PopularityRank);
+
+    /// <summary>The top co-purchase items and the top popular items, not owned, each once.</summary>
+    internal static List<Candidate> Candidates(CoPurchaseStats stats, IReadOnlySet<string> owned, int perSource)
+    {
+        var scores = OfferBaselines.CoPurchaseScores(stats, owned);
+        var ranked = scores.OrderByDescending(s => s.Value).ThenByDescending(s => stats.CountOf(s.Key)).ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => s.Key).ToList();
+        var coRank = new Dictionary<string, int>(ranked.Count, StringComparer.Ordinal);
+        for (var i = 0; i < ranked.Count; i++) coRank[ranked[i]] = i;
+
+        var items = new List<string>(2 * perSource);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in ranked.Take(perSource)) if (seen.Add(item)) items.Add(item);
+        foreach (var item in stats.ByPopularity.Where(i => !owned.Contains(i)).Take(perSource)) if (seen.Add(item)) items.Add(item);
+        return items.Select(i => new Candidate(i, scores.GetValueOrDefault(i), coRank.GetValueOrDefault(i, stats.ItemCount), stats.PopularityRank(i))).ToList();
+    }
+
+    internal static float[] Features(CoPurchaseStats stats, IReadOnlySet<string> owned, Candidate candidate)
+    {
+        double maxConfidence = 0, sumConfidence = 0, maxLift = 0, sumLift = 0, maxReverse = 0;
+        int coBought = 0, maxPair = 0, known = 0;
+        foreach (var have in owned)
+        {
+            if (!stats.Contains(have)) continue;
+            known++;
+            var pair = stats.PairCount(have, candidate.Item);
+            if (pair == 0) continue;
+            coBought++;
+            maxPair = Math.Max(maxPair, pair);
+            var confidence = stats.Confidence(have, candidate.Item);
+            var lift = stats.Lift(have, candidate.Item);
+            maxConfidence = Math.Max(maxConfidence, confidence);
+            sumConfidence += confidence;
+            maxLift = Math.Max(maxLift, lift);
+            sumLift += lift;
+            maxReverse = Math.Max(maxReverse, stats.Confidence(candidate.Item, have));
+        }
+        var denominator = Math.Max(1, known);
+        return
+        [
+            (float)Math.Log((stats.CountOf(candidate.Item) + 1.0) / (stats.Customers + 1.0)),
+            (float)Math.Log(1 + candidate.PopularityRank),
+            (float)candidate.CoPurchaseScore,
+            (float)Math.Log(1 + candidate.CoPurchaseRank),
+            (float)maxConfidence,
+            (float)(sumConfidence / denominator),
+            (float)maxLift,
+            (float)(sumLift / denominator),
+            coBought,
+            (float)coBought / denominator,
+            owned.Count,
+            (float)maxReverse,
+            (float)Math.Log(1 + maxPair),
+        ];
+    }
+
+    private sealed class PairRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(FeatureCount)]
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class ScoreRow
+    {
+        public float Score { get; set; }
+    }
+}
+
+internal static class HoldOut
+{
+    /// <summary>The item to hide from distinct items in order of first purchase.</summary>
+    public static string Choose(IReadOnlyList<string> distinctItems, HoldOutRule rule, Random random) => rule switch
+    {
+        HoldOutRule.Last => distinctItems[^1],
+        _ => distinctItems[random.Next(distinctItems.Count)],
+    };
+}

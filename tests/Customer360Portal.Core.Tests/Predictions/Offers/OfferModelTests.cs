@@ -1,0 +1,75 @@
+using Customer360Portal.Core.Predictions.Offers;
+
+namespace Customer360Portal.Core.Tests.Predictions.Offers;
+
+public class OfferModelTests
+{
+    private static readonly Lazy<OfferModel> Model = new(() => OfferModel.Train(OfferData.StarterCompanion(1500), HoldOutRule.Last));
+
+    [Fact]
+    public void Recommend_NeverOffersOwnedItems()
+    {
+        var model = Model.Value;
+        var owned = new[] { "P0", "P1", "P2", "A3", "B3", "A4" };
+
+        var offers = model.Recommend(owned, k: 10);
+
+        Assert.Equal(10, offers.Count);
+        Assert.Empty(offers.Select(o => o.Item).Intersect(owned));
+        Assert.Equal(offers.Count, offers.Select(o => o.Item).Distinct().Count());
+        var set = owned.ToHashSet();
+        Assert.Empty(OfferBaselines.Popularity(model.Stats, set, 10).Intersect(owned));
+        Assert.Empty(OfferBaselines.CoPurchase(model.Stats, set, 10).Intersect(owned));
+    }
+
+    [Fact]
+    public void Recommend_StrongPattern_OffersTheCompanionFirstWithItsReason()
+    {
+        var offers = Model.Value.Recommend(["P0", "A7"], k: 5);
+
+        Assert.Equal("B7", offers[0].Item);
+        Assert.Equal("A7", offers[0].Reason.BecauseOf);
+        Assert.StartsWith("bought A7; customers who buy A7 often buy B7 (lift ", offers[0].Reason.Text);
+    }
+
+    [Fact]
+    public void Reasons_NameAnOwnedItemReallyBoughtWithTheOffer()
+    {
+        var model = Model.Value;
+        var owned = new[] { "P1", "P3", "A2" };
+
+        var offers = model.Recommend(owned, k: 8);
+
+        Assert.Contains(offers, o => o.Reason.BecauseOf is not null);
+        foreach (var offer in offers)
+        {
+            if (offer.Reason.BecauseOf is { } because)
+            {
+                Assert.Contains(because, owned);
+                Assert.True(model.Stats.PairCount(because, offer.Item) >= 2);
+                Assert.True(model.Stats.Lift(because, offer.Item) > 1);
+            }
+            else
+                Assert.Equal(OfferReason.PopularText, offer.Reason.Text);
+        }
+    }
+
+    [Fact]
+    public void Reason_WithoutACoPurchaseLink_IsPopularity()
+    {
+        var stats = CoPurchaseStats.Build([["x", "y"], ["z"], ["z"]]);
+
+        Assert.Equal(OfferReason.PopularText, OfferReason.For(stats, ["x"], "z").Text);
+    }
+
+    [Fact]
+    public void Evaluate_StrongPattern_ModelAndCoPurchaseHitMuchMoreThanPopularity()
+    {
+        var result = NboEvaluation.Run(OfferData.StarterCompanion(2000), new NboEvaluationOptions { K = 5, HoldOut = HoldOutRule.Last });
+
+        Assert.True(result.Evaluated > 300, $"evaluated {result.Evaluated}");
+        Assert.True(result.HitAtK > 0.85, $"model {result.HitAtK}");
+        Assert.True(result.BaselineCoPurchase > 0.85, $"co-purchase {result.BaselineCoPurchase}");
+        Assert.True(result.BaselinePopularity < 0.3, $"popularity {result.BaselinePopularity}");
+    }
+}
