@@ -36,6 +36,7 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<MergeRecord> Merges => Set<MergeRecord>();
     public DbSet<SuppressionEntry> Suppressions => Set<SuppressionEntry>();
     public DbSet<PrivacyRequest> PrivacyRequests => Set<PrivacyRequest>();
+    public DbSet<PredictionModel> PredictionModels => Set<PredictionModel>();
     public DbSet<PrivacyRequestEvent> PrivacyRequestEvents => Set<PrivacyRequestEvent>();
     public DbSet<MatchReview> MatchReviews => Set<MatchReview>();
     public DbSet<ProfileMatchKey> MatchKeys => Set<ProfileMatchKey>();

@@ -31,6 +31,17 @@ internal sealed class MatchModelVersionConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<MatchModelVersion> model) => model.HasIndex(m => m.Active);
 }
 
+internal sealed class PredictionModelConfiguration : IEntityTypeConfiguration<PredictionModel>
+{
+    public void Configure(EntityTypeBuilder<PredictionModel> model)
+    {
+        model.Property(m => m.Version).HasMaxLength(64);
+        model.Property(m => m.TrainedByUserId).HasMaxLength(450);
+        model.HasIndex(m => new { m.Kind, m.Active });
+        model.HasIndex(m => m.Version).IsUnique();
+    }
+}
+
 internal sealed class BackgroundJobConfiguration : IEntityTypeConfiguration<BackgroundJob>
 {
     public void Configure(EntityTypeBuilder<BackgroundJob> job)
