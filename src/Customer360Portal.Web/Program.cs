@@ -1,6 +1,7 @@
 using Customer360Portal.Core.Access;
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.CustomerView;
+using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Privacy;
 using Customer360Portal.Core.Profiles;
@@ -21,6 +22,7 @@ builder.AddIntake();
 builder.AddProfiles();
 builder.AddSearch();
 builder.AddCustomerView();
+builder.AddPredictions();
 builder.AddErasure();
 builder.AddPrivacyRequests();
 builder.AddIngestApi();

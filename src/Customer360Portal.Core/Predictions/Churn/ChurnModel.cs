@@ -54,6 +54,33 @@ public sealed class ChurnModel
 
     public ChurnLearner Learner => trees is null ? ChurnLearner.LogisticRegression : ChurnLearner.LightGbm;
 
+    /// <summary>
+    /// The model as an ML.NET model zip (featurizer and calibrated trees in one chain), for the store's model versions.
+    /// Only LightGbm models over the feature builder's numeric columns are stored.
+    /// </summary>
+    public byte[] Save()
+    {
+        if (trees is null) throw new InvalidOperationException("Only LightGbm churn models are stored.");
+        if (categoricalNames.Count > 0) throw new InvalidOperationException("Only models over the feature builder's numeric features are stored.");
+        using var stream = new MemoryStream();
+        ml.Model.Save(new TransformerChain<ITransformer>(featurizer, predictor), ChurnTable.FromFeatureRows([]).ToDataView().Schema, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Loads a model saved with <see cref="Save"/>; explanations work as on the trained one.</summary>
+    public static ChurnModel Load(byte[] bytes, int seed = 1)
+    {
+        var ml = new MLContext(seed);
+        using var stream = new MemoryStream(bytes, writable: false);
+        if (ml.Model.Load(stream, out _) is not TransformerChain<ITransformer> chain || chain.Count() != 2)
+            throw new InvalidDataException("The stored churn model is not a featurizer and predictor chain.");
+        var parts = chain.ToList();
+        var trees = parts[1] as BinaryPredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>>
+            ?? throw new InvalidDataException("The stored churn model's predictor is not calibrated LightGbm.");
+        var slotOwner = Enumerable.Range(0, ChurnFeatureBuilder.FeatureNames.Count).ToArray();
+        return new ChurnModel(ml, parts[0], trees, trees, ChurnTable.FromFeatureRows([]), slotOwner);
+    }
+
     public static ChurnModel Train(ChurnTable table, ChurnLearner learner = ChurnLearner.LightGbm, int seed = 1)
     {
         if (table.Positives == 0 || table.Positives == table.RowCount)
