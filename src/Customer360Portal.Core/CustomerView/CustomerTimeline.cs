@@ -252,7 +252,7 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
         DateTime? from = filter.From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         DateTime? before = filter.To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var text = string.IsNullOrWhiteSpace(filter.Text) ? null : filter.Text.Trim();
-        var pattern = text is null ? null : $"%{Escape(text)}%";
+        var pattern = text is null ? null : Like.Containing(text);
         bool Admits(TimelineCategory category, InteractionChannel channel) =>
             (filter.Categories.Count == 0 || filter.Categories.Contains(category)) && (filter.Channels.Count == 0 || filter.Channels.Contains(channel));
         bool Mentions(params string[] words) => text is null || words.Any(w => w.Contains(text, StringComparison.OrdinalIgnoreCase));
@@ -272,8 +272,8 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
             if (from is { } f) interactions = interactions.Where(i => i.OccurredAt >= f);
             if (before is { } b) interactions = interactions.Where(i => i.OccurredAt < b);
             if (pattern is not null)
-                interactions = interactions.Where(i => EF.Functions.Like(i.Summary, pattern, "\\") || EF.Functions.Like(i.Type, pattern, "\\")
-                    || (i.Reference != null && EF.Functions.Like(i.Reference, pattern, "\\")));
+                interactions = interactions.Where(i => EF.Functions.Like(i.Summary, pattern, Like.EscapeCharacter) || EF.Functions.Like(i.Type, pattern, Like.EscapeCharacter)
+                    || (i.Reference != null && EF.Functions.Like(i.Reference, pattern, Like.EscapeCharacter)));
             parts.Add(interactions.Select(i => new Key { Kind = (int)TimelineEntryKind.Interaction, Id = i.Id, OccurredAt = i.OccurredAt }));
         }
         if (Admits(TimelineCategory.Notes, InteractionChannel.Agent))
@@ -281,7 +281,7 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
             var notes = store.Notes.AsNoTracking().Where(n => n.CustomerId == customerId);
             if (from is { } f) notes = notes.Where(n => n.CreatedAt >= f);
             if (before is { } b) notes = notes.Where(n => n.CreatedAt < b);
-            if (pattern is not null && !Mentions("note")) notes = notes.Where(n => EF.Functions.Like(n.Text, pattern, "\\"));
+            if (pattern is not null && !Mentions("note")) notes = notes.Where(n => EF.Functions.Like(n.Text, pattern, Like.EscapeCharacter));
             parts.Add(notes.Select(n => new Key { Kind = (int)TimelineEntryKind.Note, Id = n.Id, OccurredAt = n.CreatedAt }));
         }
         if (Admits(TimelineCategory.Consent, InteractionChannel.System))
@@ -372,7 +372,6 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
         return Expression.Lambda<Func<Interaction, bool>>(body, interaction);
     }
 
-    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     public static string PurposeText(ConsentPurpose purpose) => purpose switch
     {

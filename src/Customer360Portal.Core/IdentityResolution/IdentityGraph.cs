@@ -24,32 +24,34 @@ public sealed class IdentityGraph(IDbContextFactory<ProfileStore> stores, Profil
 {
     private const int RecordsShown = 200;
 
-    /// <summary>The status of the profile an id leads to (following merges), without reading or auditing the profile.</summary>
+    /// <summary>
+    /// The profile an id leads to: merged profiles redirect to the one they became part of (at most 20 hops; a longer
+    /// chain returns the merged profile reached). Null for an unknown id. Read untracked.
+    /// </summary>
+    public static async Task<Customer?> FollowRedirectsAsync(ProfileStore store, long customerId, CancellationToken cancellationToken = default)
+    {
+        var id = customerId;
+        for (var hops = 0; ; hops++)
+        {
+            var profile = await store.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+            if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next } || hops >= 20) return profile;
+            id = next;
+        }
+    }
+
+    /// <summary>The status of the profile an id leads to (following merges), without auditing a view.</summary>
     public async Task<CustomerStatus?> StatusAsync(long customerId, CancellationToken cancellationToken = default)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var id = customerId;
-        for (var hops = 0; hops <= 20; hops++)
-        {
-            var profile = await store.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Status, c.MergedIntoId }).SingleOrDefaultAsync(cancellationToken);
-            if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next }) return profile?.Status;
-            id = next;
-        }
-        return CustomerStatus.Merged;
+        return (await FollowRedirectsAsync(store, customerId, cancellationToken))?.Status;
     }
 
     public async Task<IdentityView?> GetAsync(long customerId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var id = customerId;
-        Customer? profile;
-        for (var hops = 0; ; hops++)
-        {
-            profile = await store.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-            if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next } || hops > 20) break;
-            id = next;
-        }
+        var profile = await FollowRedirectsAsync(store, customerId, cancellationToken);
         if (profile is null || profile.Status == CustomerStatus.Erased) return null;
+        var id = profile.Id;
 
         var identifiers = await store.Identifiers.AsNoTracking().Where(i => i.CustomerId == id).OrderBy(i => i.Type).ThenBy(i => i.Value).ToListAsync(cancellationToken);
         var values = identifiers.Select(i => i.Value).ToList();

@@ -61,7 +61,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
     public async Task<AccessPackageFile?> BuildAsync(long customerId, AuditActor actor, long? requestId = null, CancellationToken cancellationToken = default)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var profile = await PrivacyRequests.FollowRedirectsAsync(store, customerId, cancellationToken);
+        var profile = await IdentityResolution.IdentityGraph.FollowRedirectsAsync(store, customerId, cancellationToken);
         if (profile is null || profile.Status == CustomerStatus.Erased) return null;
         var id = profile.Id;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -244,7 +244,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         if (string.IsNullOrEmpty(json)) return [];
         try
         {
-            return JsonSerializer.Deserialize<List<string>>(json) ?? [];
+            return JsonSerializer.Deserialize(json, CustomerView.ReasonsJson.Default.ListString) ?? [];
         }
         catch (JsonException)
         {

@@ -118,16 +118,14 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
 
     private static async Task<long> SurvivorAsync(ProfileStore store, long customerId, CancellationToken cancellationToken)
     {
-        var id = customerId;
-        for (var hops = 0; hops < 50; hops++)
+        var profile = await IdentityGraph.FollowRedirectsAsync(store, customerId, cancellationToken)
+            ?? throw new InvalidOperationException($"There is no profile {customerId}.");
+        return profile.Status switch
         {
-            var profile = await store.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Status, c.MergedIntoId }).SingleOrDefaultAsync(cancellationToken)
-                ?? throw new InvalidOperationException($"There is no profile {customerId}.");
-            if (profile.Status == CustomerStatus.Erased) throw new InvalidOperationException($"Profile {customerId} is already erased.");
-            if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next }) return id;
-            id = next;
-        }
-        throw new InvalidOperationException($"Profile {customerId} redirects in a loop.");
+            CustomerStatus.Erased => throw new InvalidOperationException($"Profile {customerId} is already erased."),
+            CustomerStatus.Merged => throw new InvalidOperationException($"Profile {customerId} redirects in a loop."),
+            _ => profile.Id,
+        };
     }
 
     /// <summary>The profile and every profile merged (or stitched, for anonymous histories) into it, transitively.</summary>
@@ -222,15 +220,15 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         var redactedAudit = 0;
         foreach (var value in person.Identifiers.Select(i => i.Value).Where(v => v.Length >= 4).Distinct())
         {
-            var pattern = $"%{Escape(value)}%";
-            quarantined += await store.Quarantine.Where(q => EF.Functions.Like(q.PayloadJson, pattern, "\\")).ExecuteDeleteAsync(cancellationToken);
+            var pattern = Like.Containing(value);
+            quarantined += await store.Quarantine.Where(q => EF.Functions.Like(q.PayloadJson, pattern, Like.EscapeCharacter)).ExecuteDeleteAsync(cancellationToken);
         }
         foreach (var value in person.Values)
         {
-            var pattern = $"%{Escape(value)}%";
-            redactedAudit += await store.AuditLog.Where(a => a.Details != null && EF.Functions.Like(a.Details, pattern, "\\"))
+            var pattern = Like.Containing(value);
+            redactedAudit += await store.AuditLog.Where(a => a.Details != null && EF.Functions.Like(a.Details, pattern, Like.EscapeCharacter))
                 .ExecuteUpdateAsync(u => u.SetProperty(a => a.Details, a => a.Details!.Replace(value, Redacted)), cancellationToken);
-            await store.PrivacyRequests.Where(r => r.SubjectContact != null && EF.Functions.Like(r.SubjectContact, pattern, "\\"))
+            await store.PrivacyRequests.Where(r => r.SubjectContact != null && EF.Functions.Like(r.SubjectContact, pattern, Like.EscapeCharacter))
                 .ExecuteUpdateAsync(u => u.SetProperty(r => r.SubjectContact, Redacted).SetProperty(r => r.Details, Redacted), cancellationToken);
         }
         removed["quarantined records"] = quarantined;
@@ -320,5 +318,4 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         return false;
     }
 
-    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Customer360Portal.Core.Audit;
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion.Normalisation;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
@@ -201,7 +202,7 @@ public sealed class PrivacyRequests(IDbContextFactory<ProfileStore> stores, Time
         var seen = new HashSet<long>();
         foreach (var (candidate, matchedOn) in found)
         {
-            var profile = await FollowRedirectsAsync(store, candidate, cancellationToken);
+            var profile = await IdentityGraph.FollowRedirectsAsync(store, candidate, cancellationToken);
             if (profile is null || profile.Status == CustomerStatus.Erased || !seen.Add(profile.Id)) continue;
             var name = string.Join(' ', new[] { profile.GivenName, profile.FamilyName }.Where(n => !string.IsNullOrWhiteSpace(n)));
             matches.Add(new SubjectProfileMatch(profile.Id, name.Length == 0 ? $"Profile {profile.Id}" : name, profile.Email, profile.Phone, matchedOn));
@@ -218,7 +219,7 @@ public sealed class PrivacyRequests(IDbContextFactory<ProfileStore> stores, Time
             long? target = null;
             if (customerId is { } c)
             {
-                var profile = await FollowRedirectsAsync(store, c, cancellationToken);
+                var profile = await IdentityGraph.FollowRedirectsAsync(store, c, cancellationToken);
                 if (profile is null || profile.Status == CustomerStatus.Erased) throw new ArgumentException("No profile has that id.", nameof(customerId));
                 target = profile.Id;
             }
@@ -327,17 +328,6 @@ public sealed class PrivacyRequests(IDbContextFactory<ProfileStore> stores, Time
             throw new PrivacyRequestConflictException("Someone else changed this request meanwhile; it has been reloaded, please check and try again.");
         }
         return request.Version;
-    }
-
-    internal static async Task<Customer?> FollowRedirectsAsync(ProfileStore store, long customerId, CancellationToken cancellationToken)
-    {
-        var id = customerId;
-        for (var hops = 0; ; hops++)
-        {
-            var profile = await store.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-            if (profile is not { Status: CustomerStatus.Merged, MergedIntoId: { } next } || hops > 20) return profile;
-            id = next;
-        }
     }
 
     private static async Task<Dictionary<string, string>> UserNamesAsync(ProfileStore store, IEnumerable<string?> ids, CancellationToken cancellationToken)

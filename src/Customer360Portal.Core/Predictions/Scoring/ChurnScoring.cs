@@ -74,7 +74,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         if (active is null)
             return new ChurnScoringResult("No active churn model: nothing scored.", null, 0, candidates.SkippedByReason, removed);
 
-        var model = ChurnModelFile.Load(active.ModelBytes);
+        var model = ChurnModel.Load(active.ModelBytes);
         var scoredRows = Enumerable.Range(0, rows.Count).Where(i => allowed.Contains(candidateIds[i])).ToList();
         var table = ChurnTable.FromFeatureRows(rows);
         rows.Clear();

@@ -62,7 +62,7 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
                     TrainingRows: table.RowCount, Churned: churned);
 
             var (model, metrics) = await Task.Run(() => Fit(table, options.Seed), cancellationToken);
-            var bytes = ChurnModelFile.Save(model);
+            var bytes = model.Save();
             var settings = JsonSerializer.Serialize(new
             {
                 churnDefinition = "no purchase within the horizon after the cut-off",

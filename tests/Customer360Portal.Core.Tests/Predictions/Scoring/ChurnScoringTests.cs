@@ -220,7 +220,7 @@ public sealed class ChurnScoringTests
         var table = ChurnTable.FromFeatureRows(ChurnFeatureBuilder.Build(ChurnModelTests.SyntheticLog(300, 5, cutoff), cutoff, ChurnDefinition.ByInactivity(90)));
         var model = ChurnModel.Train(table);
 
-        var loaded = ChurnModelFile.Load(ChurnModelFile.Save(model));
+        var loaded = ChurnModel.Load(model.Save());
 
         Assert.Equal(model.PredictProbabilities(table), loaded.PredictProbabilities(table));
         Assert.Equal(model.Explain(table).Select(e => string.Join("|", e.Factors.Select(f => f.Text))),

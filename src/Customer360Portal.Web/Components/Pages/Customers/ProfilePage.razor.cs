@@ -90,13 +90,21 @@ public partial class ProfilePage : IDisposable
         view = await Graph.GetAsync(Id, actor);
         loadedId = Id;
         summary = view is null ? null : await Summaries.LoadAsync(view.CustomerId);
-        // Names of the people behind merges, notes and tasks (few users; one read).
-        userNames = (await Users.ListAsync()).ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email : u.DisplayName);
+        await LoadUserNamesIfNeededAsync();
         loaded = true;
         journey = null;
         StateHasChanged();
         // The journey reads every interaction of the profile: it follows the first paint instead of holding it up.
         if (view is not null) journey = await Timeline.JourneyAsync(view.CustomerId, Clock.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>Names of the people behind merges and follow-ups, read only when one is shown and not known yet.</summary>
+    private async Task LoadUserNamesIfNeededAsync()
+    {
+        var shown = (view?.Merges.SelectMany(m => new[] { m.MergedBy, m.UndoneBy }) ?? [])
+            .Concat(summary?.OpenTasks.Select(t => t.AuthorUserId) ?? []).OfType<string>();
+        if (shown.All(userNames.ContainsKey)) return;
+        userNames = (await Users.ListAsync()).ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email : u.DisplayName);
     }
 
     private void OnProfilesChanged(IReadOnlyCollection<long> customerIds)
@@ -114,6 +122,7 @@ public partial class ProfilePage : IDisposable
         try
         {
             summary = await Summaries.LoadAsync(view.CustomerId) ?? summary;
+            await LoadUserNamesIfNeededAsync();
             if (timeline is not null) await timeline.RefreshAsync();
             journey = await Timeline.JourneyAsync(view.CustomerId, Clock.GetUtcNow().UtcDateTime);
             liveAt = Clock.GetUtcNow().UtcDateTime;
