@@ -10,35 +10,44 @@ namespace Customer360Portal.Core.Search;
 /// Keeps <see cref="CustomerSearchKey"/> rows in step with profiles. A processing mark ("search-index") holds the last
 /// profile seen, as (UpdatedAt, Id); each pass takes the profiles changed since, in that order, a batch at a time,
 /// replaces their keys (active profiles only: merged and erased ones get none) and moves the mark, one transaction a
-/// batch. Known limit: a profile written with an UpdatedAt older than the mark (a writer whose clock lags, or a long
-/// transaction that commits after a newer one on SQL Server) is picked up only at its next change.
+/// batch. A profile can commit with an UpdatedAt older than the mark (a projection batch stamps its start time and may
+/// commit after a shorter write stamped later): each pass therefore first re-indexes the profiles changed in the
+/// <see cref="RescanWindow"/> before the mark (at most one batch), without moving the mark. Later than that is still
+/// missed until the profile's next change.
 /// </summary>
 public sealed class SearchIndex(IDbContextFactory<ProfileStore> stores)
 {
     public const string Stage = "search-index";
     public const int BatchSize = 5_000;
     private const int Chunk = 1_000;
+    public static readonly TimeSpan RescanWindow = TimeSpan.FromSeconds(10);
 
     /// <summary>Indexes every profile changed since the last pass; returns how many profiles it looked at.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
+        await RunBatchAsync(rescan: true, cancellationToken);
         var total = 0;
         while (true)
         {
-            var done = await RunBatchAsync(cancellationToken);
+            var done = await RunBatchAsync(rescan: false, cancellationToken);
             total += done;
             if (done < BatchSize) return total;
         }
     }
 
-    private async Task<int> RunBatchAsync(CancellationToken cancellationToken)
+    /// <param name="rescan">Re-index the window just before the mark instead of moving past it.</param>
+    private async Task<int> RunBatchAsync(bool rescan, CancellationToken cancellationToken)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var mark = await store.ProcessingMarks.SingleOrDefaultAsync(m => m.Stage == Stage, cancellationToken);
+        if (rescan && mark is null) return 0;
         var afterTime = mark?.UpdatedAt ?? DateTime.MinValue;
         var afterId = mark?.LastSourceRecordId ?? 0;
-        var customers = await store.Customers.AsNoTracking()
-            .Where(c => c.UpdatedAt > afterTime || (c.UpdatedAt == afterTime && c.Id > afterId))
+        var windowStart = afterTime > DateTime.MinValue + RescanWindow ? afterTime - RescanWindow : DateTime.MinValue;
+        var changed = rescan
+            ? store.Customers.AsNoTracking().Where(c => c.UpdatedAt > windowStart && (c.UpdatedAt < afterTime || (c.UpdatedAt == afterTime && c.Id <= afterId)))
+            : store.Customers.AsNoTracking().Where(c => c.UpdatedAt > afterTime || (c.UpdatedAt == afterTime && c.Id > afterId));
+        var customers = await changed
             .OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id)
             .Take(BatchSize)
             .Select(c => new { c.Id, c.UpdatedAt, c.Status, c.MergedIntoId, c.GivenName, c.FamilyName, c.Email, c.Phone })
@@ -97,14 +106,17 @@ public sealed class SearchIndex(IDbContextFactory<ProfileStore> stores)
                 foreach (var key in keys) rows.Write(new CustomerSearchKey { KeyHash = key, CustomerId = customer.Id });
             }
         }
-        if (mark is null)
+        if (!rescan)
         {
-            mark = new ProcessingMark { Stage = Stage };
-            store.ProcessingMarks.Add(mark);
+            if (mark is null)
+            {
+                mark = new ProcessingMark { Stage = Stage };
+                store.ProcessingMarks.Add(mark);
+            }
+            mark.UpdatedAt = last.UpdatedAt;
+            mark.LastSourceRecordId = last.Id;
+            await store.SaveChangesAsync(cancellationToken);
         }
-        mark.UpdatedAt = last.UpdatedAt;
-        mark.LastSourceRecordId = last.Id;
-        await store.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return seen;
     }

@@ -178,4 +178,22 @@ public class CustomerSearchTests
         Assert.Contains(terms, t => t.Kind == SearchTermKind.FormalGivenName && profile.Contains(t.Hash));
         Assert.Contains(terms, t => t.Kind == SearchTermKind.NameSound && profile.Contains(t.Hash));
     }
+
+    [Fact]
+    public async Task ProfileCommittedWithAnOlderTimestampThanTheMark_IsStillIndexedOnTheNextPass()
+    {
+        await using var test = await PeopleAsync();
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            // A long projection batch stamps its start time and commits after the indexer already moved past it.
+            var mark = await store.ProcessingMarks.SingleAsync(m => m.Stage == SearchIndex.Stage);
+            await store.Customers.Where(c => c.GivenName == "Mary").ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.FamilyName, "Featherstonehaugh").SetProperty(c => c.UpdatedAt, mark.UpdatedAt.AddSeconds(-5)));
+        }
+
+        await test.Get<SearchIndex>().RunOnceAsync();
+
+        // Only the new family name can match: the keys of the old profile hold "Jones".
+        Assert.Contains(await SearchAsync(test, "featherstonehaugh"), r => r.DisplayName == "Mary Featherstonehaugh");
+    }
 }
