@@ -31,7 +31,7 @@ public static class CliCommands
         var ingest = new Command("ingest", "Push generated mixed records through the real intake into a fresh SQLite store.") { records, seed };
         ingest.SetAction((parse, cancellationToken) =>
             Benchmarks.IngestBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed), Console.Out, cancellationToken));
-        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench() };
+        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench(), PredictBench() };
     }
 
     private static Command Resolve()
@@ -65,6 +65,22 @@ public static class CliCommands
         search.SetAction((parse, cancellationToken) => Benchmarks.SearchBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(queries),
             parse.GetValue(seed), parse.GetValue(interactions), Console.Out, cancellationToken));
         return search;
+    }
+
+    private static Command PredictBench()
+    {
+        var customers = new Option<int>("--customers") { Description = "How many customers to score.", DefaultValueFactory = _ => 1_000_000 };
+        var trainCustomers = new Option<int>("--train-customers") { Description = "How many customers to train on.", DefaultValueFactory = _ => 100_000 };
+        var store = new Option<string?>("--store") { Description = "Folder for the generated stores: reused when it holds stores of the same sizes, kept afterwards." };
+        var keep = new Option<bool>("--keep-store") { Description = "Keep the generated stores (in a temp folder unless --store is given)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generator and the learner.", DefaultValueFactory = _ => 42 };
+        var predict = new Command("predict", "Churn training and scoring through the portal's own services on generated purchase histories: phases, rows/s, peak memory, held-out AUC.")
+        {
+            customers, trainCustomers, store, keep, seed,
+        };
+        predict.SetAction((parse, cancellationToken) => Benchmarks.PredictBenchmark.RunAsync(parse.GetValue(customers), parse.GetValue(trainCustomers),
+            parse.GetValue(store), parse.GetValue(keep), parse.GetValue(seed), Console.Out, cancellationToken));
+        return predict;
     }
 
     /// <summary>For container health checks: the runtime image has no curl or wget.</summary>

@@ -104,11 +104,28 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
             decisions.Where(d => !d.Allowed).GroupBy(d => d.Reason).ToDictionary(g => g.Key, g => g.Count()));
     }
 
+    /// <summary>From this many people on, one pass over all profiles and all states of the purpose beats lookups by id.</summary>
+    private const int SetBasedFrom = 20_000;
+
     private async Task<IReadOnlyList<ConsentDecision>> DecideAsync(IReadOnlyCollection<long> customerIds, ConsentPurpose purpose, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var decisions = new List<ConsentDecision>(customerIds.Count);
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        if (customerIds.Count >= SetBasedFrom)
+        {
+            // A whole-store pass (churn scoring checks everyone who ever bought): two streaming reads instead of
+            // thousands of chunked lookups.
+            var wanted = customerIds.ToHashSet();
+            var statuses = new Dictionary<long, CustomerStatus>(wanted.Count);
+            await foreach (var c in store.Customers.AsNoTracking().Select(c => new { c.Id, c.Status }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                if (wanted.Contains(c.Id)) statuses[c.Id] = c.Status;
+            var states = new Dictionary<long, ConsentState>();
+            await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                if (wanted.Contains(s.CustomerId)) states[s.CustomerId] = s;
+            foreach (var id in wanted) decisions.Add(Decide(id, statuses, states, purpose, now));
+            return decisions;
+        }
         // Chunked so SQL Server's 2,100-parameter limit and SQLite's variable limit are never hit.
         foreach (var chunk in customerIds.Distinct().Chunk(1000))
         {
@@ -116,16 +133,18 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
                 .Select(c => new { c.Id, c.Status }).ToDictionaryAsync(c => c.Id, c => c.Status, cancellationToken);
             var states = await store.ConsentStates.AsNoTracking().Where(s => chunk.Contains(s.CustomerId) && s.Purpose == purpose)
                 .ToDictionaryAsync(s => s.CustomerId, cancellationToken);
-            foreach (var id in chunk)
-            {
-                var reason = !statuses.TryGetValue(id, out var status) ? Reasons.Unknown
-                    : status == CustomerStatus.Restricted ? Reasons.Restricted
-                    : status != CustomerStatus.Active ? Reasons.NotActive
-                    : ReasonFromState(states.GetValueOrDefault(id), purpose, now);
-                decisions.Add(new ConsentDecision(id, reason is Reasons.Granted or Reasons.LegitimateInterest, reason));
-            }
+            foreach (var id in chunk) decisions.Add(Decide(id, statuses, states, purpose, now));
         }
         return decisions;
+    }
+
+    private ConsentDecision Decide(long id, Dictionary<long, CustomerStatus> statuses, Dictionary<long, ConsentState> states, ConsentPurpose purpose, DateTime now)
+    {
+        var reason = !statuses.TryGetValue(id, out var status) ? Reasons.Unknown
+            : status == CustomerStatus.Restricted ? Reasons.Restricted
+            : status != CustomerStatus.Active ? Reasons.NotActive
+            : ReasonFromState(states.GetValueOrDefault(id), purpose, now);
+        return new ConsentDecision(id, reason is Reasons.Granted or Reasons.LegitimateInterest, reason);
     }
 
     private string ReasonFromState(ConsentState? state, ConsentPurpose purpose, DateTime now) => state switch

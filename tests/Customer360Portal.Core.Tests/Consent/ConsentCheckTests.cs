@@ -114,4 +114,29 @@ public class ConsentCheckTests
         Assert.Equal([granted], result.Allowed);
         Assert.Equal(2_500, result.SkippedByReason[ConsentCheck.Reasons.Unknown]);
     }
+
+    [Fact]
+    public async Task Filter_TensOfThousandsOfIds_DecidesEachAsForAFewIds()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        var granted = await AddCustomerAsync(test, CustomerStatus.Active, State(ConsentPurpose.Personalisation, ConsentStatus.Granted));
+        var withdrawn = await AddCustomerAsync(test, CustomerStatus.Active, State(ConsentPurpose.Personalisation, ConsentStatus.Withdrawn));
+        var restricted = await AddCustomerAsync(test, CustomerStatus.Restricted, State(ConsentPurpose.Personalisation, ConsentStatus.Granted));
+        var otherPurpose = await AddCustomerAsync(test, CustomerStatus.Active, State(ConsentPurpose.EmailMarketing, ConsentStatus.Granted));
+        var known = new[] { granted, withdrawn, restricted, otherPurpose };
+        // A whole-store pass (churn scoring) asks about everyone at once: here mostly ids of no profile.
+        var many = known.Concat(Enumerable.Range(1, 25_000).Select(i => 1_000_000L + i)).ToList();
+        var check = test.Get<ConsentCheck>();
+
+        var few = await check.FilterAsync(known, ConsentPurpose.Personalisation);
+        var all = await check.FilterAsync(many, ConsentPurpose.Personalisation);
+
+        Assert.Equal([granted], few.Allowed);
+        Assert.Equal([granted], all.Allowed);
+        Assert.Equal(few.SkippedByReason.OrderBy(p => p.Key), all.SkippedByReason.Where(p => p.Key != ConsentCheck.Reasons.Unknown).OrderBy(p => p.Key));
+        Assert.Equal(25_000, all.SkippedByReason[ConsentCheck.Reasons.Unknown]);
+        Assert.Equal(1, all.SkippedByReason[ConsentCheck.Reasons.Restricted]);
+        Assert.Equal(1, all.SkippedByReason[ConsentCheck.Reasons.Withdrawn]);
+        Assert.Equal(1, all.SkippedByReason[ConsentCheck.Reasons.NoRecord]);
+    }
 }

@@ -72,6 +72,7 @@ public static class ChurnEvaluation
     /// <summary>AUC, PR-AUC, accuracy and log-loss from ML.NET's evaluator; Brier, ECE and lift from the probabilities.</summary>
     public static ChurnMetrics Measure(ChurnModel model, ChurnTable test)
     {
+        using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Evaluate);
         var scored = model.Score(test);
         var metrics = new MLContext(1).BinaryClassification.Evaluate(scored, ChurnTable.LabelColumnName);
         var probabilities = scored.GetColumn<float>("Probability").ToArray();

@@ -83,6 +83,7 @@ public sealed class ChurnModel
 
     public static ChurnModel Train(ChurnTable table, ChurnLearner learner = ChurnLearner.LightGbm, int seed = 1)
     {
+        using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Fit);
         if (table.Positives == 0 || table.Positives == table.RowCount)
             throw new ChurnInputException("The label has only one class in the training data: churn needs both churned and retained customers.");
         var ml = new MLContext(seed);
@@ -145,32 +146,61 @@ public sealed class ChurnModel
     /// Per row, the churn probability and the <paramref name="top"/> factors that push the risk most (ML.NET feature
     /// contributions, one-hot slots summed back into their column), in plain words. LightGbm models only.
     /// </summary>
-    public IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, int top = 3)
+    public IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, int top = 3) => Explain(table, PredictProbabilities(table), top);
+
+    /// <summary>
+    /// <see cref="Explain(ChurnTable, int)"/> for rows whose probabilities are already predicted (scoring predicts a batch
+    /// first, then explains it, without walking the trees for the probabilities twice). Words are written only for the
+    /// factors kept; columns whose words are the same (recency and recency ÷ gap) are summed into one factor first.
+    /// </summary>
+    public IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IReadOnlyList<float> probabilities, int top)
     {
         if (trees is null) throw new InvalidOperationException("Explanations come from the LightGbm model.");
+        if (probabilities.Count != table.RowCount) throw new ArgumentException("One probability per row is needed.", nameof(probabilities));
         var featurized = featurizer.Transform(table.ToDataView());
         var contributions = ml.Transforms.CalculateFeatureContribution(trees, slotOwner.Length, slotOwner.Length, normalize: false)
             .Fit(featurized).Transform(featurized);
-        var probabilities = trees.Transform(featurized).GetColumn<float>("Probability").ToArray();
-        var perRow = contributions.GetColumn<float[]>("FeatureContributions").ToArray();
-
         var explanations = new List<ChurnExplanation>(table.RowCount);
-        for (var row = 0; row < table.RowCount; row++)
+        var column = contributions.Schema["FeatureContributions"];
+        using var cursor = contributions.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        var slots = default(VBuffer<float>);
+        var byColumn = new double[numericNames.Count + categoricalNames.Count];
+        var groups = new Dictionary<string, (double Value, int Column, double Largest)>();
+        var factors = new List<(double Value, int Column)>();
+        for (var row = 0; cursor.MoveNext(); row++)
         {
-            var byColumn = new double[numericNames.Count + categoricalNames.Count];
-            var slots = perRow[row];
-            for (var s = 0; s < slots.Length && s < slotOwner.Length; s++) byColumn[slotOwner[s]] += slots[s];
-            // Columns that read the same (recency and recency ÷ gap) become one factor.
-            var factors = byColumn.Select((value, column) => (value, column))
-                .Where(f => f.value != 0)
-                .GroupBy(f => Describe(table, row, f.column, raises: true))
-                .Select(g => (value: g.Sum(f => f.value), column: g.OrderByDescending(f => Math.Abs(f.value)).First().column))
-                .OrderByDescending(f => Math.Abs(f.value)).ThenBy(f => f.column).Take(top)
-                .Select(f => new ChurnFactor(ColumnName(f.column), (float)f.value, Describe(table, row, f.column, f.value > 0)))
+            getter(ref slots);
+            Array.Clear(byColumn);
+            var values = slots.DenseValues().GetEnumerator();
+            for (var s = 0; s < slotOwner.Length && values.MoveNext(); s++) byColumn[slotOwner[s]] += values.Current;
+            groups.Clear();
+            factors.Clear();
+            for (var c = 0; c < byColumn.Length; c++)
+            {
+                if (byColumn[c] == 0) continue;
+                var shared = SharedWords(table, row, c);
+                if (shared is null) { factors.Add((byColumn[c], c)); continue; }
+                // The group is named after its strongest column (ties: the first), as one factor.
+                groups[shared] = groups.TryGetValue(shared, out var g)
+                    ? (g.Value + byColumn[c], Math.Abs(byColumn[c]) > g.Largest ? c : g.Column, Math.Max(g.Largest, Math.Abs(byColumn[c])))
+                    : (byColumn[c], c, Math.Abs(byColumn[c]));
+            }
+            foreach (var g in groups.Values) factors.Add((g.Value, g.Column));
+            var kept = factors.OrderByDescending(f => Math.Abs(f.Value)).ThenBy(f => f.Column).Take(top)
+                .Select(f => new ChurnFactor(ColumnName(f.Column), (float)f.Value, Describe(table, row, f.Column, f.Value > 0)))
                 .ToList();
-            explanations.Add(new ChurnExplanation(table.Ids[row], probabilities[row], factors));
+            explanations.Add(new ChurnExplanation(table.Ids[row], probabilities[row], kept));
         }
         return explanations;
+    }
+
+    /// <summary>The words several columns share on this row (see <see cref="ChurnWords.SharedWords"/>), or null when the column's words are its own.</summary>
+    private string? SharedWords(ChurnTable table, int row, int column)
+    {
+        if (column >= numericNames.Count) return null;
+        float Value(string feature) => table.Numeric.FirstOrDefault(c => c.Name == feature)?.Values[row] ?? float.NaN;
+        return ChurnWords.SharedWords(numericNames[column], table.Numeric[column].Values[row], Value);
     }
 
     private string ColumnName(int column) => column < numericNames.Count ? numericNames[column] : categoricalNames[column - numericNames.Count];

@@ -46,6 +46,20 @@ public static class ChurnWords
         return $"{text} {Effect(raises)}";
     }
 
+    /// <summary>
+    /// The name of the words several features share on a row ("no purchase for 140 days, usually every 30" for recency
+    /// and recency ÷ gap; last against previous 90 days' spend for the three spend columns), or null when
+    /// <see cref="Describe"/> gives this feature words of its own. Lets explanations merge factors that read the same
+    /// without writing words for every column.
+    /// </summary>
+    public static string? SharedWords(string feature, float value, Func<string, float> other) => feature switch
+    {
+        ChurnFeatureBuilder.DaysSinceLastPurchase or ChurnFeatureBuilder.RecencyToMeanGap
+            when (!float.IsNaN(value) || feature == ChurnFeatureBuilder.RecencyToMeanGap) && !float.IsNaN(other(ChurnFeatureBuilder.DaysSinceLastPurchase)) => "recency",
+        ChurnFeatureBuilder.SpendLast90Days or ChurnFeatureBuilder.SpendPrevious90Days or ChurnFeatureBuilder.SpendTrend when !float.IsNaN(value) => "spend 90 days",
+        _ => null,
+    };
+
     private static string Effect(bool raises) => raises ? "raises the risk" : "lowers the risk";
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

@@ -1,9 +1,13 @@
 using System.Text.Json;
+using System.Threading.Channels;
+using Customer360Portal.Core.CustomerView;
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.Predictions.Churn;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Customer360Portal.Core.Predictions.Scoring;
@@ -17,16 +21,22 @@ public sealed record ChurnScoringResult(string Message, string? ModelVersion, in
 
 /// <summary>
 /// Scores every active customer who has bought at least once with the active churn model: probability, band and the
-/// top 3 factors in plain words (<see cref="ChurnModel.Explain"/>), replacing their previous churn score. Profiling
-/// is <see cref="ConsentPurpose.Personalisation"/>: people the consent check does not allow (no consent, withdrawn,
-/// restricted...) are not scored, and their existing churn scores are removed.
+/// top 3 factors in plain words (<see cref="ChurnModel.Explain(ChurnTable, IReadOnlyList{float}, int)"/>), replacing
+/// their previous churn score. Profiling is <see cref="ConsentPurpose.Personalisation"/>: people the consent check
+/// does not allow (no consent, withdrawn, restricted...) are not scored, and their existing churn scores are removed.
+/// Built for a million customers: features read set-based (<see cref="ChurnPurchases"/>), predictions and explanations
+/// by batches of rows through ML.NET data views on every core, and scores written by one writer in bulk, a short transaction per
+/// batch, while the next batch is being explained (nothing holds the write lock while the model works).
 /// </summary>
 public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, ConsentCheck consent, TimeProvider clock,
     IOptions<ChurnScoringOptions> options)
 {
     public const int Factors = 3;
-    private const int ExplainChunk = 5000;
-    private const int WriteChunk = 1000;
+    // Rows a worker predicts and explains at a time (ML.NET views over a slice of the feature table).
+    private const int ScoreChunk = 5_000;
+    // About 50 ms of writing per transaction on SQLite, so other writers never wait long.
+    private const int WriteChunk = 2_000;
+    private const int DeleteIds = 100;
     private readonly SemaphoreSlim gate = new(1, 1);
 
     /// <summary>≥ 0.7 high, ≥ 0.4 medium, else low.</summary>
@@ -50,25 +60,35 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         var now = clock.GetUtcNow().UtcDateTime;
         PredictionModel? active;
         List<ChurnFeatureRow> rows;
-        List<long> alreadyScored;
+        HashSet<long> alreadyScored;
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
             active = await store.PredictionModels.AsNoTracking().Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active)
                 .OrderByDescending(m => m.Id).FirstOrDefaultAsync(cancellationToken);
             rows = active is null ? [] : await ChurnPurchases.FeatureRowsAsync(store, now, options.Value.HorizonDays, cancellationToken);
-            alreadyScored = await store.Scores.Where(s => s.Kind == ScoreKind.ChurnRisk).Select(s => s.CustomerId).Distinct()
-                .ToListAsync(cancellationToken);
+            alreadyScored = [];
+            // Whose churn score is stored: their old row is replaced, or removed when they may no longer be scored.
+            using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
+                await foreach (var id in store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.ChurnRisk).Select(s => s.CustomerId)
+                    .AsAsyncEnumerable().WithCancellation(cancellationToken))
+                    alreadyScored.Add(id);
         }
 
         // Candidates: the consent check decides; the skipped ones are reported. People holding a churn score who are
         // no longer candidates (restricted, merged away, no orders left) are checked too, so stale scores go.
         var candidateIds = rows.Select(r => ChurnPurchases.CustomerId(r.CustomerId)).ToList();
-        var candidates = await consent.FilterAsync(candidateIds, ConsentPurpose.Personalisation, cancellationToken);
-        var allowed = candidates.Allowed.ToHashSet();
-        var candidateSet = candidateIds.ToHashSet();
-        var others = alreadyScored.Where(id => !candidateSet.Contains(id)).ToList();
-        var othersAllowed = (await consent.FilterAsync(others, ConsentPurpose.Personalisation, cancellationToken)).Allowed.ToHashSet();
-        var remove = candidateIds.Where(id => !allowed.Contains(id)).Concat(others.Where(id => !othersAllowed.Contains(id))).ToList();
+        ConsentFilterResult candidates;
+        HashSet<long> allowed;
+        List<long> remove;
+        using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
+        {
+            candidates = await consent.FilterAsync(candidateIds, ConsentPurpose.Personalisation, cancellationToken);
+            allowed = candidates.Allowed.ToHashSet();
+            var candidateSet = candidateIds.ToHashSet();
+            var others = alreadyScored.Where(id => !candidateSet.Contains(id)).ToList();
+            var othersAllowed = (await consent.FilterAsync(others, ConsentPurpose.Personalisation, cancellationToken)).Allowed.ToHashSet();
+            remove = candidateIds.Where(id => !allowed.Contains(id)).Concat(others.Where(id => !othersAllowed.Contains(id))).ToList();
+        }
         var removed = await RemoveAsync(remove, cancellationToken);
 
         if (active is null)
@@ -78,39 +98,102 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         var scoredRows = Enumerable.Range(0, rows.Count).Where(i => allowed.Contains(candidateIds[i])).ToList();
         var table = ChurnTable.FromFeatureRows(rows);
         rows.Clear();
-        var scored = 0;
-        foreach (var chunk in scoredRows.Chunk(ExplainChunk))
+
+        // The model works on batches on every core while the one writer stores the batches before.
+        var batches = Channel.CreateBounded<ChurnExplanation[]>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = Task.Run(async () =>
         {
-            var explanations = model.Explain(table.Subset(chunk), Factors);
-            foreach (var batch in explanations.Chunk(WriteChunk))
+            try
             {
-                await WriteAsync(batch, active.Version, now, cancellationToken);
-                scored += batch.Length;
+                return await WriteAllAsync(batches.Reader, alreadyScored, active.Version, now, stop.Token);
             }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, CancellationToken.None);
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stop.Token };
+            await Parallel.ForEachAsync(scoredRows.Chunk(ScoreChunk), parallel, async (chunk, token) =>
+            {
+                var part = table.Subset(chunk);
+                float[] probabilities;
+                using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Predict))
+                    probabilities = model.PredictProbabilities(part);
+                IReadOnlyList<ChurnExplanation> explanations;
+                using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Explain))
+                    explanations = model.Explain(part, probabilities, Factors);
+                foreach (var batch in explanations.Chunk(WriteChunk))
+                    await batches.Writer.WriteAsync(batch, token);
+            });
+            batches.Writer.Complete();
         }
+        catch (Exception e)
+        {
+            batches.Writer.TryComplete(e);
+            // Cancelled because the writer failed: its own failure (awaited below) is the one to report.
+            if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) throw;
+        }
+        var scored = await writer;
         return new ChurnScoringResult($"Scored {scored} customers with {active.Version}; skipped {candidates.SkippedCount}; removed {removed} old scores.",
             active.Version, scored, candidates.SkippedByReason, removed);
     }
 
-    private async Task WriteAsync(ChurnExplanation[] batch, string version, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one writer: per batch, one transaction that deletes the customers' previous churn scores (only for those
+    /// who had one) and inserts the new rows through prepared multi-row statements.
+    /// </summary>
+    private async Task<int> WriteAllAsync(ChannelReader<ChurnExplanation[]> batches, HashSet<long> alreadyScored, string version, DateTime now,
+        CancellationToken cancellationToken)
     {
-        var ids = batch.Select(e => ChurnPurchases.CustomerId(e.CustomerId)).ToList();
+        var written = 0;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-        await store.Scores.Where(s => s.Kind == ScoreKind.ChurnRisk && ids.Contains(s.CustomerId)).ExecuteDeleteAsync(cancellationToken);
-        store.Scores.AddRange(batch.Select((e, i) => new CustomerScore
+        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
+        var kindProperty = entity.FindProperty(nameof(CustomerScore.Kind))!;
+        var churnKind = (kindProperty.GetValueConverter() ?? kindProperty.GetTypeMapping().Converter)?.ConvertToProvider(ScoreKind.ChurnRisk)
+            ?? ScoreKind.ChurnRisk;
+        var deleteSql = $"DELETE FROM {table} WHERE {quote(kindProperty.GetColumnName())} = @p{DeleteIds} AND " +
+            $"{quote(entity.FindProperty(nameof(CustomerScore.CustomerId))!.GetColumnName())} IN ({string.Join(", ", Enumerable.Range(0, DeleteIds).Select(i => "@p" + i))})";
+        await store.Database.OpenConnectionAsync(cancellationToken);
+        await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
-            CustomerId = ids[i],
-            OriginCustomerId = ids[i],
-            Kind = ScoreKind.ChurnRisk,
-            ModelVersion = version,
-            Value = Math.Round(e.Probability, 4),
-            Label = Band(e.Probability),
-            ReasonsJson = JsonSerializer.Serialize(e.Factors.Select(f => f.Text).ToList()),
-            ScoredAt = now,
-        }));
-        await store.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            var ids = batch.Select(e => ChurnPurchases.CustomerId(e.CustomerId)).ToArray();
+            var scores = batch.Select((e, i) => new CustomerScore
+            {
+                CustomerId = ids[i],
+                OriginCustomerId = ids[i],
+                Kind = ScoreKind.ChurnRisk,
+                ModelVersion = version,
+                Value = Math.Round(e.Probability, 4),
+                Label = Band(e.Probability),
+                ReasonsJson = JsonSerializer.Serialize(e.Factors.Select(f => f.Text).ToList(), ReasonsJson.Default.ListString),
+                ScoredAt = now,
+            }).ToList();
+            var replaced = ids.Where(alreadyScored.Contains).ToArray();
+            using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
+            await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
+            var dbTransaction = transaction.GetDbTransaction();
+            if (replaced.Length > 0)
+            {
+                await using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, DeleteIds + 1);
+                delete.Parameters[DeleteIds].Value = churnKind;
+                delete.Prepare();
+                foreach (var part in replaced.Chunk(DeleteIds))
+                {
+                    // A short last part repeats its last id: the statement stays the prepared one.
+                    for (var i = 0; i < DeleteIds; i++) delete.Parameters[i].Value = part[Math.Min(i, part.Length - 1)];
+                    delete.ExecuteNonQuery();
+                }
+            }
+            await using (var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction))
+                foreach (var score in scores) insert.Write(score);
+            await transaction.CommitAsync(cancellationToken);
+            written += batch.Length;
+        }
+        return written;
     }
 
     private async Task<int> RemoveAsync(IReadOnlyList<long> customerIds, CancellationToken cancellationToken)
