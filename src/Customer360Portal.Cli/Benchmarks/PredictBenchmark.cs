@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.Predictions;
@@ -60,7 +61,7 @@ public static class PredictBenchmark
             return 1;
         }
         var metrics = trained.Metrics!;
-        var trainBreakdown = Breakdown(trainSeconds, trainPhases,
+        var trainBreakdown = Breakdown(trainSeconds, trainCpu, trainPhases,
             ("feature read", PredictionsTelemetry.FeatureRead), ("feature build", PredictionsTelemetry.FeatureBuild),
             ("fit (holdout model and final model)", PredictionsTelemetry.Fit), ("held-out metrics", PredictionsTelemetry.Evaluate));
         output.WriteLine($"Training:    {trainSeconds,10:N2} s  ({trained.TrainingRows:N0} customers, {trained.Churned:N0} churned, {trained.TrainingRows / Math.Max(trainSeconds, 1e-9):N0} customers/s; {trainCpu:N1} s of CPU; load {loadBefore} -> {Load()})");
@@ -84,7 +85,7 @@ public static class PredictBenchmark
         var scoreCpu = Cpu() - cpu;
         var scorePhases = phases.Take();
         var loadAfter = Load();
-        var scoreBreakdown = Breakdown(scoreSeconds, scorePhases,
+        var scoreBreakdown = Breakdown(scoreSeconds, scoreCpu, scorePhases,
             ("feature read", PredictionsTelemetry.FeatureRead), ("feature build", PredictionsTelemetry.FeatureBuild),
             ("consent and stored scores", PredictionsTelemetry.Consent), ("prediction", PredictionsTelemetry.Predict),
             ("explanation", PredictionsTelemetry.Explain), ("score writes", PredictionsTelemetry.Write));
@@ -119,7 +120,7 @@ public static class PredictBenchmark
             + $"scoring {scoreSeconds:N1} s against {ScoreTargetSeconds:N0} s for {TargetScoreCustomers:N0}: {Verdict(scoreSeconds, scoreTarget, atTargetSize)}"
             + (atTargetSize ? "" : $" (at this size: {trainTarget:N2} s and {scoreTarget:N2} s pro rata)"));
         if (!atTargetSize || scoreSeconds >= scoreTarget)
-            output.WriteLine($"Dominant:    scoring's longest phase is {scoreBreakdown.Where(p => p.Name != "other").MaxBy(p => p.Seconds).Name}");
+            output.WriteLine($"Dominant:    scoring's longest phase is {scoreBreakdown.Where(p => p.Name != "other").MaxBy(p => p.Seconds).Name}, its costliest in CPU {scoreBreakdown.Where(p => p.Name != "other").MaxBy(p => p.Cpu).Name}");
 
         var result = new
         {
@@ -129,8 +130,10 @@ public static class PredictBenchmark
             training_rows = trained.TrainingRows,
             train_seconds = Math.Round(trainSeconds, 3),
             train_phases_seconds = trainBreakdown.ToDictionary(p => p.Name, p => Math.Round(p.Seconds, 3)),
+            train_phases_cpu_seconds = trainBreakdown.ToDictionary(p => p.Name, p => Math.Round(p.Cpu, 3)),
             score_seconds = Math.Round(scoreSeconds, 3),
             score_phases_seconds = scoreBreakdown.ToDictionary(p => p.Name, p => Math.Round(p.Seconds, 3)),
+            score_phases_cpu_seconds = scoreBreakdown.ToDictionary(p => p.Name, p => Math.Round(p.Cpu, 3)),
             customers_scored = scored.Scored,
             customers_skipped = scored.Skipped,
             old_scores_removed = scored.Removed,
@@ -206,16 +209,17 @@ public static class PredictBenchmark
         await store.SaveChangesAsync(cancellationToken);
     }
 
-    private static List<(string Name, double Seconds)> Breakdown(double total, IReadOnlyDictionary<string, double> measured, params (string Name, string Span)[] phases)
+    private static List<(string Name, double Seconds, double Cpu)> Breakdown(double total, double totalCpu,
+        (IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, double> CpuSeconds) measured, params (string Name, string Span)[] phases)
     {
-        var list = phases.Select(p => (p.Name, Seconds: measured.GetValueOrDefault(p.Span))).ToList();
+        var list = phases.Select(p => (p.Name, Seconds: measured.Seconds.GetValueOrDefault(p.Span), Cpu: measured.CpuSeconds.GetValueOrDefault(p.Span))).ToList();
         // What no span covers (model load, bookkeeping, the model version's row); overlapping phases can make it negative.
-        list.Add(("other", Math.Max(0, total - list.Sum(p => p.Seconds))));
+        list.Add(("other", Math.Max(0, total - list.Sum(p => p.Seconds)), Math.Max(0, totalCpu - list.Sum(p => p.Cpu))));
         return list;
     }
 
-    private static string Describe(List<(string Name, double Seconds)> phases) =>
-        string.Join(", ", phases.Select(p => $"{p.Name} {p.Seconds:N2} s"));
+    private static string Describe(List<(string Name, double Seconds, double Cpu)> phases) =>
+        string.Join(", ", phases.Select(p => $"{p.Name} {p.Seconds:N2} s ({p.Cpu:N2} s CPU)"));
 
     /// <summary>CPU seconds this process used so far (all threads): on a shared machine, what the work cost apart from waiting for a core.</summary>
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -227,11 +231,18 @@ public static class PredictBenchmark
         catch (UnauthorizedAccessException) { return "unknown"; }
     }
 
-    /// <summary>Busy seconds per span name of <see cref="PredictionsTelemetry.Source"/>, summed over threads.</summary>
+    /// <summary>
+    /// Busy seconds per span name of <see cref="PredictionsTelemetry.Source"/>, summed over threads, and the CPU seconds
+    /// they cost: the process's CPU for spans that run alone (feature read and build, consent), the span's own thread's
+    /// CPU (Linux) for spans that overlap (prediction and explanation on every core, the writer beside them). On a
+    /// shared machine wall time includes waiting for a core; CPU time does not.
+    /// </summary>
     private sealed class PhaseClock : IDisposable
     {
         private readonly ConcurrentDictionary<string, double> seconds = new();
+        private readonly ConcurrentDictionary<string, double> cpuSeconds = new();
         private readonly ActivityListener listener;
+        private static readonly HashSet<string> Overlapping = [PredictionsTelemetry.Predict, PredictionsTelemetry.Explain, PredictionsTelemetry.Write];
 
         public PhaseClock()
         {
@@ -239,20 +250,66 @@ public static class PredictBenchmark
             {
                 ShouldListenTo = source => source.Name == PredictionsTelemetry.SourceName,
                 Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-                ActivityStopped = activity => seconds.AddOrUpdate(activity.OperationName, activity.Duration.TotalSeconds, (_, s) => s + activity.Duration.TotalSeconds),
+                ActivityStarted = activity =>
+                {
+                    activity.SetCustomProperty("thread", Environment.CurrentManagedThreadId);
+                    activity.SetCustomProperty("cpu", Overlapping.Contains(activity.OperationName) ? ThreadCpu() : Cpu());
+                },
+                ActivityStopped = activity =>
+                {
+                    Add(seconds, activity.OperationName, activity.Duration.TotalSeconds);
+                    var overlapping = Overlapping.Contains(activity.OperationName);
+                    // A span that moved threads (an await inside) gives no thread CPU figure.
+                    if (activity.GetCustomProperty("cpu") is double start && (!overlapping || activity.GetCustomProperty("thread") is int thread && thread == Environment.CurrentManagedThreadId))
+                        Add(cpuSeconds, activity.OperationName, (overlapping ? ThreadCpu() : Cpu()) - start);
+                },
             };
             ActivitySource.AddActivityListener(listener);
         }
 
-        public void Reset() => seconds.Clear();
+        private static void Add(ConcurrentDictionary<string, double> into, string name, double value) => into.AddOrUpdate(name, value, (_, s) => s + value);
 
-        public IReadOnlyDictionary<string, double> Take()
+        public void Reset()
         {
-            var taken = new Dictionary<string, double>(seconds);
             seconds.Clear();
+            cpuSeconds.Clear();
+        }
+
+        public (IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, double> CpuSeconds) Take()
+        {
+            var taken = (new Dictionary<string, double>(seconds), new Dictionary<string, double>(cpuSeconds));
+            Reset();
             return taken;
         }
 
         public void Dispose() => listener.Dispose();
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+
+        [DllImport("libc", EntryPoint = "clock_gettime")]
+        private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+        private const int ThreadCpuClock = 3;
+        private static bool threadClockMissing;
+
+        /// <summary>CPU seconds of the calling thread (CLOCK_THREAD_CPUTIME_ID); 0 where there is no such clock.</summary>
+        private static double ThreadCpu()
+        {
+            if (threadClockMissing || !OperatingSystem.IsLinux()) return 0;
+            try
+            {
+                return ClockGetTime(ThreadCpuClock, out var time) == 0 ? time.Seconds + time.Nanoseconds / 1e9 : 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                threadClockMissing = true;
+                return 0;
+            }
+        }
     }
 }
