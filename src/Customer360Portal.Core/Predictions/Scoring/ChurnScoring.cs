@@ -106,7 +106,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         {
             try
             {
-                return await WriteAllAsync(batches.Reader, alreadyScored, active.Version, now, stop.Token);
+                return await WriteAllAsync(batches.Reader, active.Version, now, stop.Token);
             }
             catch
             {
@@ -143,10 +143,10 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
     }
 
     /// <summary>
-    /// The one writer: per batch, one transaction that deletes the customers' previous churn scores (only for those
-    /// who had one) and inserts the new rows through prepared multi-row statements.
+    /// The one writer: per batch, one transaction that deletes the customers' previous churn scores and inserts the
+    /// new rows through prepared multi-row statements.
     /// </summary>
-    private async Task<int> WriteAllAsync(ChannelReader<ChurnExplanation[]> batches, HashSet<long> alreadyScored, string version, DateTime now,
+    private async Task<int> WriteAllAsync(ChannelReader<ChurnExplanation[]> batches, string version, DateTime now,
         CancellationToken cancellationToken)
     {
         var written = 0;
@@ -172,16 +172,15 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
                 ReasonsJson = JsonSerializer.Serialize(e.Factors.Select(f => f.Text).ToList(), ReasonsJson.Default.ListString),
                 ScoredAt = now,
             }).ToList();
-            var replaced = ids.Where(alreadyScored.Contains).ToArray();
             using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
             await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
-            if (replaced.Length > 0)
+            // Every id, not only those read as scored at the start: a merge meanwhile may have moved a score onto one.
             {
                 await using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, DeleteIds + 1);
                 delete.Parameters[DeleteIds].Value = churnKind;
                 delete.Prepare();
-                foreach (var part in replaced.Chunk(DeleteIds))
+                foreach (var part in ids.Chunk(DeleteIds))
                 {
                     // A short last part repeats its last id: the statement stays the prepared one.
                     for (var i = 0; i < DeleteIds; i++) delete.Parameters[i].Value = part[Math.Min(i, part.Length - 1)];
