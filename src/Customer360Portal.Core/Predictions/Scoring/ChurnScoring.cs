@@ -33,7 +33,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
 {
     public const int Factors = 3;
     // Rows a worker predicts and explains at a time (ML.NET views over a slice of the feature table).
-    private const int ScoreChunk = 5_000;
+    private const int ScoreChunk = 20_000;
     // About 50 ms of writing per transaction on SQLite, so other writers never wait long.
     private const int WriteChunk = 2_000;
     private const int DeleteIds = 100;
