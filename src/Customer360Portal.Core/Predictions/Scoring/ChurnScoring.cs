@@ -100,13 +100,13 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         rows.Clear();
 
         // The model works on batches on every core while the one writer stores the batches before.
-        var batches = Channel.CreateBounded<ChurnExplanation[]>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true });
+        var batches = Channel.CreateBounded<CustomerScore[]>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = Task.Run(async () =>
         {
             try
             {
-                return await WriteAllAsync(batches.Reader, active.Version, now, stop.Token);
+                return await WriteAllAsync(batches.Reader, stop.Token);
             }
             catch
             {
@@ -126,8 +126,9 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
                 IReadOnlyList<ChurnExplanation> explanations;
                 using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Explain))
                     explanations = model.Explain(part, probabilities, Factors);
+                // The rows are made here, on every core, so the one writer only writes.
                 foreach (var batch in explanations.Chunk(WriteChunk))
-                    await batches.Writer.WriteAsync(batch, token);
+                    await batches.Writer.WriteAsync(batch.Select(e => Row(e, active.Version, now)).ToArray(), token);
             });
             batches.Writer.Complete();
         }
@@ -146,8 +147,23 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
     /// The one writer: per batch, one transaction that deletes the customers' previous churn scores and inserts the
     /// new rows through prepared multi-row statements.
     /// </summary>
-    private async Task<int> WriteAllAsync(ChannelReader<ChurnExplanation[]> batches, string version, DateTime now,
-        CancellationToken cancellationToken)
+    private static CustomerScore Row(ChurnExplanation explained, string version, DateTime now)
+    {
+        var id = ChurnPurchases.CustomerId(explained.CustomerId);
+        return new CustomerScore
+        {
+            CustomerId = id,
+            OriginCustomerId = id,
+            Kind = ScoreKind.ChurnRisk,
+            ModelVersion = version,
+            Value = Math.Round(explained.Probability, 4),
+            Label = Band(explained.Probability),
+            ReasonsJson = JsonSerializer.Serialize(explained.Factors.Select(f => f.Text).ToList(), ReasonsJson.Default.ListString),
+            ScoredAt = now,
+        };
+    }
+
+    private async Task<int> WriteAllAsync(ChannelReader<CustomerScore[]> batches, CancellationToken cancellationToken)
     {
         var written = 0;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
@@ -160,18 +176,6 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         await store.Database.OpenConnectionAsync(cancellationToken);
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
-            var ids = batch.Select(e => ChurnPurchases.CustomerId(e.CustomerId)).ToArray();
-            var scores = batch.Select((e, i) => new CustomerScore
-            {
-                CustomerId = ids[i],
-                OriginCustomerId = ids[i],
-                Kind = ScoreKind.ChurnRisk,
-                ModelVersion = version,
-                Value = Math.Round(e.Probability, 4),
-                Label = Band(e.Probability),
-                ReasonsJson = JsonSerializer.Serialize(e.Factors.Select(f => f.Text).ToList(), ReasonsJson.Default.ListString),
-                ScoredAt = now,
-            }).ToList();
             using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
             await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
@@ -180,7 +184,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
                 await using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, DeleteIds + 1);
                 delete.Parameters[DeleteIds].Value = churnKind;
                 delete.Prepare();
-                foreach (var part in ids.Chunk(DeleteIds))
+                foreach (var part in batch.Select(s => s.CustomerId).Chunk(DeleteIds))
                 {
                     // A short last part repeats its last id: the statement stays the prepared one.
                     for (var i = 0; i < DeleteIds; i++) delete.Parameters[i].Value = part[Math.Min(i, part.Length - 1)];
@@ -188,7 +192,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
                 }
             }
             await using (var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction))
-                foreach (var score in scores) insert.Write(score);
+                foreach (var score in batch) insert.Write(score);
             await transaction.CommitAsync(cancellationToken);
             written += batch.Length;
         }
