@@ -5,6 +5,20 @@ namespace Customer360Portal.Core.Predictions.Churn;
 /// <summary>Plain words for a churn factor: "no purchase for 140 days, usually every 30 days raises the risk".</summary>
 public static class ChurnWords
 {
+    /// <summary>
+    /// Features that say the same thing to a reader share one factor, worded by the first feature of the group: the
+    /// blended model's linear part gives correlated features opposite weights ("buys every 30 days" raising the risk
+    /// and "no purchase for 40 days, usually every 30" lowering it), which only make sense summed.
+    /// </summary>
+    public static string? GroupOf(string feature) => feature switch
+    {
+        ChurnFeatureBuilder.DaysSinceLastPurchase or ChurnFeatureBuilder.RecencyToMeanGap or ChurnFeatureBuilder.MeanGapDays
+            or ChurnFeatureBuilder.GapStdDays => ChurnFeatureBuilder.DaysSinceLastPurchase,
+        ChurnFeatureBuilder.SpendLast90Days or ChurnFeatureBuilder.SpendPrevious90Days or ChurnFeatureBuilder.SpendTrend => ChurnFeatureBuilder.SpendTrend,
+        ChurnFeatureBuilder.PurchasesLast90Days or ChurnFeatureBuilder.PurchasesPrevious90Days or ChurnFeatureBuilder.PurchaseTrend => ChurnFeatureBuilder.PurchaseTrend,
+        _ => null,
+    };
+
     public static string Generic(string column, string value, bool raises) => $"{column} = {value} {Effect(raises)}";
 
     /// <summary>Words for a feature of <see cref="ChurnFeatureBuilder"/>; other columns get "column = value raises/lowers the risk".</summary>
@@ -45,20 +59,6 @@ public static class ChurnWords
         };
         return $"{text} {Effect(raises)}";
     }
-
-    /// <summary>
-    /// The name of the words several features share on a row ("no purchase for 140 days, usually every 30" for recency
-    /// and recency ÷ gap; last against previous 90 days' spend for the three spend columns), or null when
-    /// <see cref="Describe"/> gives this feature words of its own. Lets explanations merge factors that read the same
-    /// without writing words for every column.
-    /// </summary>
-    public static string? SharedWords(string feature, float value, Func<string, float> other) => feature switch
-    {
-        ChurnFeatureBuilder.DaysSinceLastPurchase or ChurnFeatureBuilder.RecencyToMeanGap
-            when (!float.IsNaN(value) || feature == ChurnFeatureBuilder.RecencyToMeanGap) && !float.IsNaN(other(ChurnFeatureBuilder.DaysSinceLastPurchase)) => "recency",
-        ChurnFeatureBuilder.SpendLast90Days or ChurnFeatureBuilder.SpendPrevious90Days or ChurnFeatureBuilder.SpendTrend when !float.IsNaN(value) => "spend 90 days",
-        _ => null,
-    };
 
     private static string Effect(bool raises) => raises ? "raises the risk" : "lowers the risk";
 

@@ -152,12 +152,12 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
         var folds = ChurnEvaluation.StratifiedFolds(table.Labels, HoldoutFolds, seed);
         var train = table.Subset(Enumerable.Range(0, table.RowCount).Where(i => folds[i] != 0).ToList());
         var holdout = table.Subset(Enumerable.Range(0, table.RowCount).Where(i => folds[i] == 0).ToList());
-        var candidate = ChurnModel.Train(train, ChurnLearner.LightGbm, seed);
+        var candidate = ChurnModel.Train(train, ChurnLearner.Blend, seed);
         var measured = ChurnEvaluation.Measure(candidate, holdout);
         var probabilities = candidate.PredictProbabilities(holdout);
         var metrics = new ChurnModelMetrics(measured.Auc, measured.PrAuc, measured.Brier, measured.Ece, measured.LiftTopDecile,
             holdout.RowCount, holdout.Positives, Roc(holdout.Labels, probabilities));
-        return (ChurnModel.Train(table, ChurnLearner.LightGbm, seed), metrics);
+        return (ChurnModel.Train(table, ChurnLearner.Blend, seed), metrics);
     }
 
     private static IReadOnlyList<RocPoint> Roc(IReadOnlyList<bool> labels, float[] probabilities)
