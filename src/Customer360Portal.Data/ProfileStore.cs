@@ -45,6 +45,11 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    // Next best offer: what customers bought, the offers the business defines, and what customers said to them.
+    public DbSet<PurchasedItem> PurchasedItems => Set<PurchasedItem>();
+    public DbSet<MarketingOffer> Offers => Set<MarketingOffer>();
+    public DbSet<OfferFeedback> OfferFeedback => Set<OfferFeedback>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity reads its schema version from IdentityOptions in the application service provider: a context built

@@ -50,6 +50,8 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         [typeof(ConsentState)] = "deleted",
         [typeof(CustomerTrait)] = "deleted",
         [typeof(CustomerScore)] = "deleted",
+        [typeof(PurchasedItem)] = "deleted",
+        [typeof(OfferFeedback)] = "deleted",
         [typeof(ProfileMatchKey)] = "deleted",
         [typeof(CustomerSearchKey)] = "deleted",
         [typeof(MatchReview)] = "deleted (either side)",
@@ -203,6 +205,8 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         removed["interactions"] = await store.Interactions.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["notes"] = await store.Notes.Where(n => ids.Contains(n.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["scores"] = await store.Scores.Where(s => ids.Contains(s.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["purchased items"] = await store.PurchasedItems.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["offer feedback"] = await store.OfferFeedback.Where(f => ids.Contains(f.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["consent events"] = await store.ConsentEvents.Where(c => ids.Contains(c.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["consent states"] = await store.ConsentStates.Where(c => ids.Contains(c.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["traits"] = await store.Traits.Where(t => ids.Contains(t.CustomerId)).ExecuteDeleteAsync(cancellationToken);

@@ -110,7 +110,8 @@ public sealed partial class RecordNormaliser
         var phone = r.Phone(root, "phone", address.Country, out var phoneNumber);
         r.Name(root, "firstName", out var givenName);
         r.Name(root, "lastName", out var familyName);
-        int items = Lines(r, root, currency, exponent);
+        var orderLines = new List<OrderLine>();
+        int items = Lines(r, root, currency, exponent, orderLines);
         if (accountId.State == FieldState.Missing && email == FieldState.Missing && phone == FieldState.Missing)
         {
             r.Fail("accountId/email/phone", "at least one is required");
@@ -148,12 +149,13 @@ public sealed partial class RecordNormaliser
             AmountMinor = totalMinor,
             Currency = currency,
             Reference = orderNumber,
+            Lines = orderLines.Count > 0 ? orderLines : null,
             Traits = EmptyTraits,
         };
     }
 
-    /// <summary>Checks the order lines; returns the number of items (sum of quantities).</summary>
-    private int Lines(RecordReader r, JsonElement root, string? currency, int exponent)
+    /// <summary>Checks the order lines and collects the valid ones into <paramref name="valid"/>; returns the number of items (sum of quantities).</summary>
+    private int Lines(RecordReader r, JsonElement root, string? currency, int exponent, List<OrderLine> valid)
     {
         if (!RecordReader.TryGet(root, "lines", out var lines)) return 0;
         if (lines.ValueKind != JsonValueKind.Array)
@@ -176,9 +178,10 @@ public sealed partial class RecordNormaliser
                 r.Fail(FieldPath.At("lines", i), "must be an object");
                 continue;
             }
-            var sku = r.Text(line, FieldPath.At("lines", i, "sku"), out _, TextRules.MaxIdLength);
-            var name = r.Text(line, FieldPath.At("lines", i, "name"), out _);
-            r.Text(line, FieldPath.At("lines", i, "category"), out _);
+            var sku = r.Text(line, FieldPath.At("lines", i, "sku"), out var skuText, TextRules.MaxIdLength);
+            var name = r.Text(line, FieldPath.At("lines", i, "name"), out var nameText);
+            var category = r.Text(line, FieldPath.At("lines", i, "category"), out var categoryText);
+            long lineCount = 0;
             if (sku == FieldState.Missing && name == FieldState.Missing) r.Fail(FieldPath.At("lines", i), "needs a sku or a name");
 
             var quantityPath = FieldPath.At("lines", i, "quantity");
@@ -197,12 +200,21 @@ public sealed partial class RecordNormaliser
             else
             {
                 items += (int)count;
+                lineCount = count;
             }
 
             var pricePath = FieldPath.At("lines", i, "unitPrice");
             var price = r.Amount(line, pricePath, out var unitPrice);
             r.Require(price, pricePath);
-            if (price == FieldState.Valid && currency is not null) r.ToMinorUnits(unitPrice, pricePath, currency, exponent, out _);
+            long unitMinor = 0;
+            var priced = price == FieldState.Valid && currency is not null && r.ToMinorUnits(unitPrice, pricePath, currency, exponent, out unitMinor);
+            // Kept for next best offer and segments; the record is refused anyway when any line is invalid.
+            if (lineCount > 0 && priced && (sku == FieldState.Valid || name == FieldState.Valid))
+                valid.Add(new OrderLine(
+                    sku == FieldState.Valid ? skuText.Trim() : TextRules.CollapseWhitespace(nameText),
+                    name == FieldState.Valid ? TextRules.CollapseWhitespace(nameText) : null,
+                    category == FieldState.Valid ? TextRules.CollapseWhitespace(categoryText) : null,
+                    (int)lineCount, unitMinor));
         }
         return items;
     }
