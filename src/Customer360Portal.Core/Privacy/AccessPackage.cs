@@ -29,7 +29,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
     public static readonly IReadOnlyList<string> Files =
     [
         "README.txt", "person.json", "golden-record.csv", "identifiers.csv", "source-records.csv", "interactions.csv",
-        "consent-history.csv", "scores.csv", "notes.csv", "traits.csv", "profile-views.csv",
+        "consent-history.csv", "scores.csv", "purchased-items.csv", "offer-responses.csv", "notes.csv", "traits.csv", "profile-views.csv",
     ];
 
     private static readonly JsonSerializerOptions JsonOptions = new()
