@@ -5,11 +5,12 @@ using Customer360Portal.Core.Predictions.Offers.Portal;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace Customer360Portal.Core.Tests.DemoData;
 
 /// <summary>The demo company's offers: valid, saved once, and ranked for its customers after the first pass.</summary>
-public class DemoOffersTests
+public class DemoOffersTests(ITestOutputHelper output)
 {
     [Fact]
     public void Drafts_AreValidAndNameRealProductsAndCategories()
@@ -36,6 +37,8 @@ public class DemoOffersTests
 
         var result = await test.Get<NboJob>().RunNowAsync(AuditActor.System("test"));
 
+        output.WriteLine(result.Training!.Message);
+        output.WriteLine(result.Scoring.Message);
         Assert.True(result.Training!.Trained, result.Training.Message);
         Assert.True(result.Scoring.Scored > 20, result.Scoring.Message);
         await using var store = await test.Stores.CreateDbContextAsync();

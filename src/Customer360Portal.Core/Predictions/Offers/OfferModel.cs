@@ -286,15 +286,17 @@ public sealed class OfferModel
         RecommendMany([owned.ToHashSet(StringComparer.Ordinal)], k, withReasons: true)[0];
 
     /// <summary>Offers for many customers at once (one pass through the model).</summary>
-    public IReadOnlyList<IReadOnlyList<Offer>> RecommendMany(IReadOnlyList<IReadOnlySet<string>> owned, int k, bool withReasons = true)
+    public IReadOnlyList<IReadOnlyList<Offer>> RecommendMany(IReadOnlyList<IReadOnlySet<string>> owned, int k, bool withReasons = true,
+        IReadOnlyList<string>? customerIds = null)
     {
         var rows = new List<PairRow>();
         var candidatesOf = new List<List<Candidate>>(owned.Count);
-        foreach (var have in owned)
+        for (var c = 0; c < owned.Count; c++)
         {
+            var have = owned[c];
             var candidates = Candidates(Stats, have, options.CandidatesPerSource);
             candidatesOf.Add(candidates);
-            var shopper = Context.ShopperOf(null, have);
+            var shopper = Context.ShopperOf(customerIds?[c], have);
             rows.AddRange(candidates.Select(c => new PairRow { Features = Features(Stats, shopper, c, Context) }));
         }
         var scores = new float[rows.Count];

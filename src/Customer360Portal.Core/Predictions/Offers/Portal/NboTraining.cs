@@ -51,7 +51,11 @@ public sealed class NboTraining(IDbContextFactory<ProfileStore> stores, AuditLog
             {
                 (model, evaluation) = await Task.Run(() =>
                 {
-                    var measured = NboEvaluation.Run(inputs.Histories, new NboEvaluationOptions { Seed = options.Seed, HoldOut = HoldOutRule.Last, Model = modelOptions }, cancellationToken);
+                    // Measured with the same product and engagement knowledge as the stored model (answers left out: they
+                    // are about offers, not the held-out purchases).
+                    var measuredContext = new OfferContext { Items = inputs.Context.Items, Engagement = inputs.Context.Engagement };
+                    var measured = NboEvaluation.Run(inputs.Histories,
+                        new NboEvaluationOptions { Seed = options.Seed, HoldOut = HoldOutRule.Last, Model = modelOptions, Context = measuredContext }, cancellationToken);
                     return (OfferModel.Train(inputs.Histories, HoldOutRule.Last, modelOptions, cancellationToken, inputs.Context), measured);
                 }, cancellationToken);
             }

@@ -55,6 +55,14 @@ public sealed partial class OfferDefinitions(IDbContextFactory<ProfileStore> sto
         return await store.Offers.AsNoTracking().OrderByDescending(o => o.Active).ThenBy(o => o.Code).ToListAsync(cancellationToken);
     }
 
+    /// <summary>How many customers each offer is currently proposed to (offer code → customers).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ReachAsync(CancellationToken cancellationToken = default)
+    {
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        return await store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.NextBestOffer && s.Label != null)
+            .GroupBy(s => s.Label!).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+    }
+
     /// <summary>Field problems, in words a marketer can act on; empty when the draft can be saved.</summary>
     public static Dictionary<string, string> Validate(OfferDraft draft)
     {

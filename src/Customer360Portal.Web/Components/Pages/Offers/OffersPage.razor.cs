@@ -30,6 +30,7 @@ public partial class OffersPage : IDisposable
     private IReadOnlyDictionary<string, CatalogueProduct> products = new Dictionary<string, CatalogueProduct>();
     private IReadOnlyList<string> categories = [];
     private NboModelVersion? model;
+    private IReadOnlyDictionary<string, int> reach = new Dictionary<string, int>();
     private OfferDraft? draft;
     private List<LifecycleStage> stages = [];
     private Dictionary<string, string> errors = [];
@@ -54,6 +55,7 @@ public partial class OffersPage : IDisposable
         products = catalogue.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         categories = catalogue.Select(p => p.Category).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         model = await Training.ActiveAsync();
+        reach = await Definitions.ReachAsync();
     }
 
     private void OnFinished(NboJobResult result) => _ = InvokeAsync(async () =>

@@ -109,6 +109,9 @@ public sealed class NboScoringTests
                 Assert.DoesNotContain("K" + score.Label[^1], owned[score.CustomerId]);
         }
         Assert.All(scores.GroupBy(s => s.CustomerId), g => Assert.InRange(g.Count(), 1, Options.OffersPerCustomer));
+        var reach = await test.Get<OfferDefinitions>().ReachAsync();
+        Assert.Equal(scores.Count, reach.Values.Sum());
+        Assert.False(reach.ContainsKey("expired"));
     }
 
     [Fact]
