@@ -25,6 +25,9 @@ public sealed record NboScoringResult(string Message, string? ModelVersion, int 
 public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate gate, ConsentCheck consent, TimeProvider clock, IOptions<NboOptions> options)
 {
     private const int Chunk = 1000;
+    /// <summary>A co-purchase reason needs at least this many customers who bought both, and this much lift.</summary>
+    internal const int MinimumPairCount = 5;
+    internal const double MinimumLift = 1.2;
     private readonly SemaphoreSlim running = new(1, 1);
 
     public async Task<NboScoringResult> ScoreAllAsync(CancellationToken cancellationToken = default)
@@ -146,8 +149,9 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate
     {
         string Name(string sku) => ProductCatalogue.NameOf(catalogue, sku);
         var reasons = new List<string>();
-        var link = OfferReason.For(stats, shopper.Owned, item);
-        reasons.Add(link.BecauseOf is { } because
+        // Agents repeat this to customers: only a link seen often enough and clearly above chance is worded as one.
+        var link = OfferReason.For(stats, shopper.Owned, item, MinimumPairCount);
+        reasons.Add(link.BecauseOf is { } because && link.Lift >= MinimumLift
             ? $"bought {Name(because)}; customers who buy {Name(because)} often buy {Name(item)}"
             : $"{Name(item)} is popular with customers");
         if (catalogue.TryGetValue(item, out var product) && product.Category is { } category)
