@@ -71,6 +71,9 @@ public static class DemoMode
                 sources[prefix + "Folder"] = Path.Combine(dropRoot, source.Key);
         }
         builder.Configuration.AddInMemoryCollection(sources);
+        // The demo fills up in minutes: its insights refresh every two minutes instead of hourly (unless configured).
+        if (builder.Configuration["Insights:Interval"] is null)
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Insights:Interval"] = "00:02:00" });
 
         builder.Services.AddSingleton<DemoWorld>();
         builder.Services.AddHostedService<DemoFeeder>();
