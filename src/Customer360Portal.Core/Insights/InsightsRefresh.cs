@@ -45,8 +45,10 @@ public sealed class InsightsRefresh(IDbContextFactory<ProfileStore> stores, Cons
 
         var lastRevenue = await SnapshotStore.ReadAsync<RevenuePayload>(store, SnapshotKinds.Revenue, cancellationToken);
         var lastSources = await SnapshotStore.ReadAsync<SourcesPayload>(store, SnapshotKinds.Sources, cancellationToken);
-        // The sources snapshot is only written by full passes: its age is the age of the last rebuild.
-        rebuild |= lastRevenue is null || lastSources is null || now - lastSources.ComputedAt >= fullRebuildInterval;
+        // The sources snapshot is only written by full passes: its age is the age of the last rebuild. One taken before
+        // any source had data (a new store) is no rebuild worth waiting a day after.
+        rebuild |= lastRevenue is null || lastSources is null || now - lastSources.ComputedAt >= fullRebuildInterval
+            || (lastSources.Data.Sources.Count == 0 && await store.SourceRecords.AnyAsync(cancellationToken));
 
         int moves = await StagesAsync(store, now, cancellationToken);
         progress?.Report(1);
