@@ -35,6 +35,8 @@ public sealed class InsightsJob(IDbContextFactory<ProfileStore> stores, Insights
     AuditLog audit, TimeProvider clock, ILogger<InsightsJob> logger)
 {
     public const string Kind = "insights-refresh";
+    /// <summary>A pass still "running" after this long was cut off (a restart): it no longer blocks requests or passes.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(2);
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     /// <summary>A pass started, progressed or finished: dashboards reload.</summary>
@@ -44,7 +46,8 @@ public sealed class InsightsJob(IDbContextFactory<ProfileStore> stores, Insights
     public async Task<long> RequestAsync(AuditActor actor, CancellationToken cancellationToken = default)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var pending = await store.Jobs.Where(j => j.Kind == Kind && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
+        var staleBefore = clock.GetUtcNow().UtcDateTime - StaleAfter;
+        var pending = await store.Jobs.Where(j => j.Kind == Kind && (j.Status == JobStatus.Queued || (j.Status == JobStatus.Running && j.StartedAt > staleBefore)))
             .Select(j => (long?)j.Id).FirstOrDefaultAsync(cancellationToken);
         if (pending is { } id) return id;
         var job = new BackgroundJob
@@ -63,14 +66,14 @@ public sealed class InsightsJob(IDbContextFactory<ProfileStore> stores, Insights
     public async Task<bool> RunIfDueAsync(CancellationToken cancellationToken = default)
     {
         BackgroundJob? queued;
-        DateTime? lastFinished;
+        DateTime? lastStarted;
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
             queued = await store.Jobs.AsNoTracking().Where(j => j.Kind == Kind && j.Status == JobStatus.Queued).OrderBy(j => j.Id).FirstOrDefaultAsync(cancellationToken);
-            lastFinished = await store.Jobs.Where(j => j.Kind == Kind && j.Status != JobStatus.Queued).MaxAsync(j => (DateTime?)(j.StartedAt ?? j.CreatedAt), cancellationToken);
+            lastStarted = await store.Jobs.Where(j => j.Kind == Kind && j.Status != JobStatus.Queued).MaxAsync(j => (DateTime?)(j.StartedAt ?? j.CreatedAt), cancellationToken);
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        if (queued is null && lastFinished is { } last && now - last < options.Value.Interval) return false;
+        if (queued is null && lastStarted is { } last && now - last < options.Value.Interval) return false;
         await RunOnceAsync(queued?.Id, cancellationToken);
         return true;
     }
@@ -81,7 +84,8 @@ public sealed class InsightsJob(IDbContextFactory<ProfileStore> stores, Insights
         await oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            long jobId = await StartAsync(queuedJobId, cancellationToken);
+            // Another node is running a pass: running two at once would count the same stage moves twice.
+            if (await StartAsync(queuedJobId, cancellationToken) is not { } jobId) return null;
             Changed?.Invoke();
             try
             {
@@ -108,15 +112,23 @@ public sealed class InsightsJob(IDbContextFactory<ProfileStore> stores, Insights
         }
     }
 
-    private async Task<long> StartAsync(long? queuedJobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the pass: marks the job row running unless another pass is (checked and written in one serializable
+    /// transaction, so two nodes cannot both start); null when another pass runs.
+    /// </summary>
+    private async Task<long?> StartAsync(long? queuedJobId, CancellationToken cancellationToken)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await store.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
+        var staleBefore = now - StaleAfter;
+        if (await store.Jobs.AnyAsync(j => j.Kind == Kind && j.Status == JobStatus.Running && j.StartedAt > staleBefore, cancellationToken)) return null;
         var job = queuedJobId is { } id ? await store.Jobs.SingleAsync(j => j.Id == id, cancellationToken) : null;
         if (job is null) store.Jobs.Add(job = new BackgroundJob { Kind = Kind, CreatedAt = now, Total = InsightsRefresh.Steps });
         job.Status = JobStatus.Running;
         job.StartedAt = now;
         await store.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return job.Id;
     }
 

@@ -346,4 +346,28 @@ public sealed class InsightsRefreshTests
         ((FakeTimeProvider)test.Host.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromHours(1));
         Assert.True(await job.RunIfDueAsync());
     }
+
+    [Fact]
+    public async Task RunOnce_WhileAnotherPassRuns_StepsAside_UnlessThatPassIsStale()
+    {
+        await using var test = await HostAsync();
+        await SeedAsync(test);
+        long running;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            var other = new BackgroundJob { Kind = InsightsJob.Kind, Status = JobStatus.Running, CreatedAt = Now.AddMinutes(-1), StartedAt = Now.AddMinutes(-1) };
+            store.Jobs.Add(other);
+            await store.SaveChangesAsync();
+            running = other.Id;
+        }
+        var job = test.Get<InsightsJob>();
+
+        Assert.Null(await job.RunOnceAsync());
+        Assert.Null((await test.Get<InsightsReader>().LoadAsync()).Stages);
+
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            await store.Jobs.Where(j => j.Id == running).ExecuteUpdateAsync(u => u.SetProperty(j => j.StartedAt, Now - InsightsJob.StaleAfter - TimeSpan.FromMinutes(1)));
+        Assert.NotNull(await job.RunOnceAsync());
+        Assert.NotEqual(running, (await test.Get<InsightsReader>().LoadAsync()).LastRefresh!.Id);
+    }
 }
