@@ -54,7 +54,9 @@ public sealed record JourneyPath(string Path, InteractionChannel OrderChannel, i
 
 public sealed record StagesPayload(IReadOnlyList<StageCount> Counts);
 
-/// <param name="TrackingSince">When the job started comparing stages; moves before it come from replaying interactions.</param>
+/// <param name="TrackingSince">
+/// When the job started comparing stages. Moves of a profile before the job first saw it come from replaying its interactions.
+/// </param>
 public sealed record StageFlowPayload(IReadOnlyList<StageMove> Moves, DateTime TrackingSince);
 
 /// <param name="LastInteractionId">The newest interaction counted: the next pass adds only newer orders.</param>

@@ -113,7 +113,7 @@ public partial class InsightsPage : IDisposable
     private int ChurnTotal => dashboard?.Churn?.Data.Bands.Sum(b => b.Customers) ?? 0;
 
     private string? FlowNote => dashboard?.StageFlow is { } flow
-        ? $"moves up to {InsightCard.Time(flow.Data.TrackingSince)} replayed from interactions, later ones observed by the job"
+        ? $"stage changes observed pass by pass since {InsightCard.Time(flow.Data.TrackingSince)}; a profile's moves before the job first saw it replayed from its interactions"
         : null;
 
     private string? RevenueNote => revenue switch
