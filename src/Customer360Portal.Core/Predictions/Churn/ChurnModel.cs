@@ -63,13 +63,17 @@ public sealed class ChurnModel
         if (trees is null) throw new InvalidOperationException("Only LightGbm churn models are stored.");
         if (categoricalNames.Count > 0) throw new InvalidOperationException("Only models over the feature builder's numeric features are stored.");
         using var stream = new MemoryStream();
-        ml.Model.Save(new TransformerChain<ITransformer>(featurizer, predictor), ChurnTable.FromFeatureRows([]).ToDataView().Schema, stream);
+        ml.Model.Save(new TransformerChain<ITransformer>(featurizer, predictor), ChurnTable.FromFeatureRows([], numericNames).ToDataView().Schema, stream);
         return stream.ToArray();
     }
 
-    /// <summary>Loads a model saved with <see cref="Save"/>; explanations work as on the trained one.</summary>
-    public static ChurnModel Load(byte[] bytes, int seed = 1)
+    /// <summary>
+    /// Loads a model saved with <see cref="Save"/>; explanations work as on the trained one. <paramref name="columns"/>
+    /// are the numeric columns it was trained on (the feature builder's when null).
+    /// </summary>
+    public static ChurnModel Load(byte[] bytes, IReadOnlyList<string>? columns = null, int seed = 1)
     {
+        columns ??= ChurnFeatureBuilder.FeatureNames;
         var ml = new MLContext(seed);
         using var stream = new MemoryStream(bytes, writable: false);
         if (ml.Model.Load(stream, out _) is not TransformerChain<ITransformer> chain || chain.Count() != 2)
@@ -77,8 +81,8 @@ public sealed class ChurnModel
         var parts = chain.ToList();
         var trees = parts[1] as BinaryPredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>>
             ?? throw new InvalidDataException("The stored churn model's predictor is not calibrated LightGbm.");
-        var slotOwner = Enumerable.Range(0, ChurnFeatureBuilder.FeatureNames.Count).ToArray();
-        return new ChurnModel(ml, parts[0], trees, trees, ChurnTable.FromFeatureRows([]), slotOwner);
+        var slotOwner = Enumerable.Range(0, columns.Count).ToArray();
+        return new ChurnModel(ml, parts[0], trees, trees, ChurnTable.FromFeatureRows([], columns), slotOwner);
     }
 
     public static ChurnModel Train(ChurnTable table, ChurnLearner learner = ChurnLearner.LightGbm, int seed = 1)
