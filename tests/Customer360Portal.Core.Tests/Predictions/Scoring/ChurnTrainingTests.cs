@@ -40,7 +40,7 @@ public sealed class ChurnTrainingTests
         {
             var id = person.Id;
             var cancels = random.NextDouble() < 0.5;
-            var end = cancels ? Now.AddDays(-random.Next(400)) : Now;
+            var end = cancels ? Now.AddDays(-1 - random.Next(400)) : Now;
             if (cancels)
             {
                 cancellers.Add(id);
