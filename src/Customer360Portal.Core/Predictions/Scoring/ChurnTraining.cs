@@ -207,6 +207,18 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
             ReadMetrics(m.MetricsJson), m.SettingsJson)).ToList();
     }
 
+    /// <summary>
+    /// How many active customers bought before the training cut-off (now − horizon), for the "not enough data yet"
+    /// state of the models page; read from the profiles' first-purchase dates, so it is one cheap count.
+    /// </summary>
+    public async Task<(int Customers, DateTime Cutoff)> ReadinessAsync(ChurnScoringOptions options, CancellationToken cancellationToken = default)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.HorizonDays);
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var customers = await store.Customers.CountAsync(c => c.Status == CustomerStatus.Active && c.FirstPurchaseAt < cutoff, cancellationToken);
+        return (customers, cutoff);
+    }
+
     /// <summary>The active churn version (without bytes), or null.</summary>
     public async Task<ChurnModelVersion?> ActiveAsync(CancellationToken cancellationToken = default) =>
         (await VersionsAsync(cancellationToken)).FirstOrDefault(v => v.Active);
