@@ -34,7 +34,8 @@ public sealed class ChurnScoringJob(IDbContextFactory<ProfileStore> stores, Chur
         var train = active is null || clock.GetUtcNow().UtcDateTime - active.TrainedAt >= options.Value.Interval;
         var started = clock.GetUtcNow().UtcDateTime;
         var (result, status, message) = await RunAsync(train ? ChurnJobs.TrainingKind : ChurnJobs.ScoringKind, train, Schedule, cancellationToken);
-        if (status == JobStatus.Failed || result?.Training is { Trained: true } || result?.Scoring.Scored > 0)
+        // "Not enough data yet" is retried every few minutes on a new store: only runs that did something, or broke, are kept.
+        if (result is null || result.Training is { Trained: true } || result.Scoring.Scored > 0)
         {
             await using var store = await stores.CreateDbContextAsync(cancellationToken);
             store.Jobs.Add(new BackgroundJob
