@@ -6,8 +6,8 @@ public sealed record ActivityEvent(string Type, DateTime At, decimal Amount = 0,
 /// <summary>A custom trait's current value and when it was set (the store keeps no older values).</summary>
 public sealed record TraitValue(string Key, string Value, DateTime UpdatedAt);
 
-/// <summary>A change of email-marketing consent: granted or not, from when.</summary>
-public sealed record ConsentChange(bool Granted, DateTime EffectiveAt);
+/// <summary>A change of email-marketing consent: granted or not, from when (a struct: a million of them are held while scoring).</summary>
+public readonly record struct ConsentChange(bool Granted, DateTime EffectiveAt);
 
 /// <summary>
 /// Everything the churn features of one customer read, whatever its time: <see cref="ChurnFeatureLayout"/> decides

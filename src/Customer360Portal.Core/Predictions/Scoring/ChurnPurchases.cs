@@ -28,22 +28,18 @@ internal static class ChurnPurchases
     public static async Task<List<ChurnFeatureRow>[]> FeatureRowsAsync(ProfileStore store, IReadOnlyList<DateTime> cutoffs, ChurnRule rule,
         ChurnFeatureLayout layout, ReadProgress? progress, CancellationToken cancellationToken)
     {
+        // Traits and consent changes are read once, ordered by customer, into compact lists that are walked alongside
+        // the interaction stream (also ordered by customer): no per-customer dictionary at a million profiles.
         var traitKeys = layout.TraitKeys.Append(rule.CancellationTraitKey).OfType<string>().Distinct().ToList();
-        var traits = new Dictionary<long, List<TraitValue>>();
+        var traits = new ByCustomer<TraitValue>();
         if (traitKeys.Count > 0)
-            await foreach (var t in store.Traits.AsNoTracking().Where(t => traitKeys.Contains(t.Key))
+            await foreach (var t in store.Traits.AsNoTracking().Where(t => traitKeys.Contains(t.Key)).OrderBy(t => t.CustomerId)
                                .Select(t => new { t.CustomerId, t.Key, t.Value, t.UpdatedAt }).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                if (!traits.TryGetValue(t.CustomerId, out var list)) traits[t.CustomerId] = list = [];
-                list.Add(new TraitValue(t.Key, t.Value, Utc(t.UpdatedAt)));
-            }
-        var consent = new Dictionary<long, List<ConsentChange>>();
-        await foreach (var c in store.ConsentEvents.AsNoTracking().Where(e => e.Purpose == ConsentPurpose.EmailMarketing)
+                traits.Add(t.CustomerId, new TraitValue(t.Key, t.Value, Utc(t.UpdatedAt)));
+        var consent = new ByCustomer<ConsentChange>();
+        await foreach (var c in store.ConsentEvents.AsNoTracking().Where(e => e.Purpose == ConsentPurpose.EmailMarketing).OrderBy(e => e.CustomerId)
                            .Select(e => new { e.CustomerId, e.Status, e.EffectiveAt }).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (!consent.TryGetValue(c.CustomerId, out var list)) consent[c.CustomerId] = list = [];
-            list.Add(new ConsentChange(c.Status == ConsentStatus.Granted, Utc(c.EffectiveAt)));
-        }
+            consent.Add(c.CustomerId, new ConsentChange(c.Status == ConsentStatus.Granted, Utc(c.EffectiveAt)));
 
         // The rule's own types (logins, cancellations) besides what the features read.
         var extraTypes = rule.ActivityTypes.Append(rule.CancellationEventType).OfType<string>().Distinct().ToList();
@@ -67,8 +63,8 @@ internal static class ChurnPurchases
         void Flush()
         {
             if (history is null) return;
-            if (traits.TryGetValue(currentId, out var customerTraits)) history.Traits.AddRange(customerTraits);
-            if (consent.TryGetValue(currentId, out var changes)) history.EmailConsent.AddRange(changes);
+            traits.CopyTo(currentId, history.Traits);
+            consent.CopyTo(currentId, history.EmailConsent);
             for (var c = 0; c < cutoffs.Count; c++)
                 if (layout.Row(history, cutoffs[c], rule) is { } row) rows[c].Add(row);
             history = null;
@@ -103,6 +99,26 @@ internal static class ChurnPurchases
             result[key] = counts.Select(c => (c.Key, c.Count)).ToList();
         }
         return result;
+    }
+
+    /// <summary>Values added in customer order, handed out to customers asked for in increasing order.</summary>
+    private sealed class ByCustomer<T>
+    {
+        private readonly List<long> ids = [];
+        private readonly List<T> values = [];
+        private int next;
+
+        public void Add(long customerId, T value)
+        {
+            ids.Add(customerId);
+            values.Add(value);
+        }
+
+        public void CopyTo(long customerId, List<T> target)
+        {
+            while (next < ids.Count && ids[next] < customerId) next++;
+            while (next < ids.Count && ids[next] == customerId) target.Add(values[next++]);
+        }
     }
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);

@@ -132,6 +132,19 @@ public sealed class ChurnTrainingTests
         var cutoff = Now.AddDays(-120);
         var rule = ChurnRule.Inactivity(90);
         var layout = ChurnFeatureLayout.WithTraits(["trait:plan=basic"]);
+        long[] consented;
+        Dictionary<string, string> plans;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            consented = await store.Customers.OrderBy(c => c.Id).Select(c => c.Id).Where(id => id % 3 == 0).ToArrayAsync();
+            store.ConsentEvents.AddRange(consented.Select(id => new ConsentEvent
+            {
+                CustomerId = id, Purpose = ConsentPurpose.EmailMarketing, Status = ConsentStatus.Granted, LawfulBasis = LawfulBasis.Consent,
+                SourceKey = "test", EffectiveAt = cutoff.AddDays(-200), RecordedAt = cutoff.AddDays(-200),
+            }));
+            await store.SaveChangesAsync();
+            plans = await store.Traits.ToDictionaryAsync(t => ChurnPurchases.CustomerKey(t.CustomerId), t => t.Value);
+        }
         List<ChurnFeatureRow> before;
         await using (var store = await test.Stores.CreateDbContextAsync())
             before = await ChurnPurchases.FeatureRowsAsync(store, cutoff, rule, layout, CancellationToken.None);
@@ -157,6 +170,15 @@ public sealed class ChurnTrainingTests
             after = await ChurnPurchases.FeatureRowsAsync(store, cutoff, rule, layout, CancellationToken.None);
 
         Assert.NotEmpty(before);
+        // Each customer's own trait and consent land on their row.
+        var consentColumn = layout.Columns.ToList().IndexOf(ChurnFeatureLayout.EmailMarketingConsent);
+        var planColumn = layout.Columns.ToList().IndexOf("trait:plan=basic");
+        Assert.All(before, row =>
+        {
+            Assert.Equal(plans[row.CustomerId] == "basic" ? 1f : 0f, row.Features[planColumn]);
+            var hasConsent = consented.Contains(ChurnPurchases.CustomerId(row.CustomerId));
+            Assert.Equal(hasConsent ? 1f : float.NaN, row.Features[consentColumn]);
+        });
         Assert.Equal(before.Select(r => r.CustomerId), after.Select(r => r.CustomerId));
         for (var i = 0; i < before.Count; i++) Assert.Equal(before[i].Features, after[i].Features);
     }
