@@ -99,13 +99,6 @@ public sealed class ChurnFeatureLayout
     }
 
     /// <summary>The feature values at the cut-off, in <see cref="Columns"/> order (NaN = unknown).</summary>
-    public float[] Features(CustomerHistory history, DateTime cutoff)
-    {
-        var purchases = history.Events.Where(e => e.At < cutoff && e.Type == ChurnRule.OrderPlaced)
-            .Select(e => new PurchaseEvent(history.CustomerId, e.At, e.Amount)).ToList();
-        return Features(history, purchases, cutoff);
-    }
-
     private float[] Features(CustomerHistory history, List<PurchaseEvent> purchases, DateTime cutoff)
     {
         var purchaseValues = purchases.Count > 0

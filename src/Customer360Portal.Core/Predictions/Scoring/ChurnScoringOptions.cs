@@ -43,8 +43,9 @@ public sealed class ChurnScoringOptions
         string? traitKey = null, traitValue = null;
         if (!string.IsNullOrWhiteSpace(CancellationTrait))
         {
+            // "key=value" (checked at start-up).
             var equals = CancellationTrait.IndexOf('=');
-            (traitKey, traitValue) = equals > 0 ? (CancellationTrait[..equals].Trim(), CancellationTrait[(equals + 1)..].Trim()) : (CancellationTrait.Trim(), "true");
+            (traitKey, traitValue) = (CancellationTrait[..equals].Trim(), CancellationTrait[(equals + 1)..].Trim());
         }
         var eventType = string.IsNullOrWhiteSpace(CancellationEventType) ? null : CancellationEventType.Trim();
         return eventType is not null || traitKey is not null
