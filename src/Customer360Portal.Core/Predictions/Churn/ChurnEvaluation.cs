@@ -68,7 +68,7 @@ public static class ChurnEvaluation
             var testRows = Enumerable.Range(0, table.RowCount).Where(i => assignment[i] == fold).ToList();
             var train = table.Subset(trainRows);
             var test = table.Subset(testRows);
-            var model = ChurnModel.Train(train, ChurnLearner.LightGbm, seed);
+            var model = ChurnModel.Train(train, ChurnLearner.Blend, seed);
             var baseline = ChurnModel.Train(train, ChurnLearner.LogisticRegression, seed);
             results.Add(new ChurnFoldResult(fold + 1, train.RowCount, test.RowCount, test.Positives, Measure(model, test), Measure(baseline, test)));
             if (fold == 0 && explain > 0)

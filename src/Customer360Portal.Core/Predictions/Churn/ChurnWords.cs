@@ -5,6 +5,20 @@ namespace Customer360Portal.Core.Predictions.Churn;
 /// <summary>Plain words for a churn factor: "no purchase for 140 days, usually every 30 days raises the risk".</summary>
 public static class ChurnWords
 {
+    /// <summary>
+    /// Features that say the same thing to a reader share one factor, worded by the first feature of the group: the
+    /// blended model's linear part gives correlated features opposite weights ("buys every 30 days" raising the risk
+    /// and "no purchase for 40 days, usually every 30" lowering it), which only make sense summed.
+    /// </summary>
+    public static string? GroupOf(string feature) => feature switch
+    {
+        ChurnFeatureBuilder.DaysSinceLastPurchase or ChurnFeatureBuilder.RecencyToMeanGap or ChurnFeatureBuilder.MeanGapDays
+            or ChurnFeatureBuilder.GapStdDays => ChurnFeatureBuilder.DaysSinceLastPurchase,
+        ChurnFeatureBuilder.SpendLast90Days or ChurnFeatureBuilder.SpendPrevious90Days or ChurnFeatureBuilder.SpendTrend => ChurnFeatureBuilder.SpendTrend,
+        ChurnFeatureBuilder.PurchasesLast90Days or ChurnFeatureBuilder.PurchasesPrevious90Days or ChurnFeatureBuilder.PurchaseTrend => ChurnFeatureBuilder.PurchaseTrend,
+        _ => null,
+    };
+
     public static string Generic(string column, string value, bool raises) => $"{column} = {value} {Effect(raises)}";
 
     /// <summary>Words for a feature of <see cref="ChurnFeatureBuilder"/>; other columns get "column = value raises/lowers the risk".</summary>

@@ -128,7 +128,7 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
                 Validation = outOfTime
                     ? $"out-of-time: trained at {earlierCutoff:yyyy-MM-dd}, validated at {cutoff:yyyy-MM-dd}; the stored model is retrained on the {cutoff:yyyy-MM-dd} rows"
                     : "stratified 20% holdout (not enough history for out-of-time); the stored model is trained on all rows",
-                Learner = "LightGbm with Platt calibration",
+                Learner = "calibrated LightGbm blended with logistic regression (log-odds average)",
                 Seed = options.Seed,
                 Features = layout.Columns,
                 Traits = options.Traits,
@@ -238,7 +238,7 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
             train = latest.Subset(Enumerable.Range(0, latest.RowCount).Where(i => folds[i] != 0).ToList());
             validation = latest.Subset(Enumerable.Range(0, latest.RowCount).Where(i => folds[i] == 0).ToList());
         }
-        var candidate = ChurnModel.Train(train, ChurnLearner.LightGbm, seed);
+        var candidate = ChurnModel.Train(train, ChurnLearner.Blend, seed);
         var measured = ChurnEvaluation.Measure(candidate, validation);
         var probabilities = candidate.PredictProbabilities(validation);
         var baseline = ChurnEvaluation.Measure(ChurnModel.Train(train, ChurnLearner.LogisticRegression, seed), validation);
@@ -256,7 +256,7 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
             Importance = Importance(candidate, validation),
         };
         progress?.Report(new ChurnJobProgress("Training on the latest data", 2, 3));
-        return (ChurnModel.Train(latest, ChurnLearner.LightGbm, seed), metrics);
+        return (ChurnModel.Train(latest, ChurnLearner.Blend, seed), metrics);
     }
 
     /// <summary>Mean absolute feature contribution per column over up to 2,000 validation rows, as shares.</summary>
