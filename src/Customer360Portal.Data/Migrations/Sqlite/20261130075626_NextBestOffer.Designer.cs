@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Customer360Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteProfileStore))]
-    [Migration("20261130064857_NextBestOffer")]
+    [Migration("20261130075626_NextBestOffer")]
     partial class NextBestOffer
     {
         /// <inheritdoc />
@@ -324,6 +324,8 @@ namespace Customer360Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("Status", "LifecycleStage");
+
                     b.HasIndex("UpdatedAt", "Id");
 
                     b.ToTable("Customers");
@@ -600,6 +602,38 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Identifiers");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.InsightsSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DataThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind")
+                        .IsUnique();
+
+                    b.ToTable("InsightsSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.Interaction", b =>
@@ -1402,6 +1436,26 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("SourceRecords");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.StageMark", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("Stage");
+
+                    b.ToTable("InsightsStageMarks", (string)null);
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.SuppressionEntry", b =>
