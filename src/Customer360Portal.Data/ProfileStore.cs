@@ -45,6 +45,9 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    // Data quality centre
+    public DbSet<QualitySnapshot> QualitySnapshots => Set<QualitySnapshot>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity reads its schema version from IdentityOptions in the application service provider: a context built
