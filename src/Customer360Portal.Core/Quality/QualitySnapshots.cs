@@ -79,7 +79,8 @@ public sealed class QualitySnapshots(IDbContextFactory<ProfileStore> stores, IOp
         return last is { Status: JobStatus.Failed } ? last : null;
     }
 
-    internal async Task<long> SaveAsync(QualityReport report, TimeSpan duration, string trigger, CancellationToken cancellationToken)
+    /// <summary>Stores a pass's report as a snapshot and trims the oldest beyond <see cref="QualityOptions.SnapshotsKept"/>.</summary>
+    public async Task<long> SaveAsync(QualityReport report, TimeSpan duration, string trigger, CancellationToken cancellationToken)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var snapshot = new QualitySnapshot
