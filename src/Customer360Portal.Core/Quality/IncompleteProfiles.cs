@@ -17,7 +17,8 @@ public sealed record IncompleteFilter(string Field, int Page = 0, int PageSize =
 public sealed record IncompleteProfile(long Id, string Name, string? Email, string? Phone, string? Country, DateTime? LastActivityAt,
     IReadOnlyList<string> Missing, bool HasOpenTask);
 
-public sealed record IncompleteListing(IReadOnlyList<IncompleteProfile> Items, long Total);
+/// <summary>A page of the list; <see cref="Total"/> stops counting at <see cref="IncompleteProfiles.CountLimit"/> (then <see cref="MoreThanTotal"/>).</summary>
+public sealed record IncompleteListing(IReadOnlyList<IncompleteProfile> Items, long Total, bool MoreThanTotal = false);
 
 /// <summary>
 /// The incomplete-data work list: active, identified profiles missing a key field (or stale), newest activity first,
@@ -25,15 +26,24 @@ public sealed record IncompleteListing(IReadOnlyList<IncompleteProfile> Items, l
 /// </summary>
 public sealed class IncompleteProfiles(IDbContextFactory<ProfileStore> stores, IOptions<QualityOptions> options, TimeProvider clock)
 {
+    /// <summary>
+    /// Counting stops here: at a million profiles an exact count of "no phone" reads the whole table on every page turn,
+    /// and nobody works through more than this by hand (the snapshot has the exact figure).
+    /// </summary>
+    public const int CountLimit = 10_000;
+
     /// <summary>The filters the list offers: every key field, then stale profiles.</summary>
     public static IReadOnlyList<string> Filters { get; } = [.. FieldChecks.KeyFields, IncompleteFilter.StaleFilter];
 
-    public async Task<IncompleteListing> ListAsync(IncompleteFilter filter, ProfileMasking masking, CancellationToken cancellationToken = default)
+    public async Task<IncompleteListing> ListAsync(IncompleteFilter filter, ProfileMasking masking, CancellationToken cancellationToken = default) =>
+        await ListAsync(filter, masking, CountLimit, cancellationToken);
+
+    internal async Task<IncompleteListing> ListAsync(IncompleteFilter filter, ProfileMasking masking, int countLimit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var query = Matching(store, filter.Field);
-        var total = await query.LongCountAsync(cancellationToken);
+        var total = await query.Select(c => c.Id).Take(countLimit + 1).LongCountAsync(cancellationToken);
         var pageSize = Math.Clamp(filter.PageSize, 1, 200);
         var rows = await query.OrderByDescending(c => c.LastActivityAt).ThenByDescending(c => c.Id)
             .Skip(Math.Max(0, filter.Page) * pageSize).Take(pageSize)
@@ -56,7 +66,7 @@ public sealed class IncompleteProfiles(IDbContextFactory<ProfileStore> stores, I
             var name = $"{r.GivenName} {r.FamilyName}".Trim();
             return new IncompleteProfile(r.Id, name.Length > 0 ? name : $"Profile {r.Id}", masking.Email(r.Email), masking.Phone(r.Phone), r.Country,
                 r.LastActivityAt, missing, withTask.Contains(r.Id));
-        }).ToList(), total);
+        }).ToList(), Math.Min(total, countLimit), total > countLimit);
     }
 
     /// <summary>Ids of matching profiles, newest activity first, at most <paramref name="max"/> (for "create tasks for all").</summary>

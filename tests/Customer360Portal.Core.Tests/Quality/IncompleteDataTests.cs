@@ -20,7 +20,7 @@ public class IncompleteDataTests
         var listing = await test.Get<IncompleteProfiles>().ListAsync(new IncompleteFilter(nameof(Customer.Phone)), ProfileMasking.ForRoles([PortalRoles.Admin]));
 
         var bob = Assert.Single(listing.Items);
-        Assert.Equal((1L, "Bob Stone"), (listing.Total, bob.Name));
+        Assert.Equal((1L, false, "Bob Stone"), (listing.Total, listing.MoreThanTotal, bob.Name));
         Assert.NotEqual(BobEmail, bob.Email);
         Assert.Equal([nameof(Customer.Phone), nameof(Customer.DateOfBirth)], bob.Missing);
         Assert.False(bob.HasOpenTask);
@@ -46,6 +46,8 @@ public class IncompleteDataTests
         Assert.Equal(3, first.Total);
         Assert.Equal("Bob Stone", first.Items.Single().Name);
         Assert.Equal("Ann Lee", second.Items.Single().Name);
+        var capped = await incomplete.ListAsync(new IncompleteFilter(IncompleteFilter.StaleFilter), ProfileMasking.Nothing, countLimit: 2, CancellationToken.None);
+        Assert.Equal((2L, true, 3), (capped.Total, capped.MoreThanTotal, capped.Items.Count)); // counting stops at the limit, listing does not
     }
 
     [Fact]
