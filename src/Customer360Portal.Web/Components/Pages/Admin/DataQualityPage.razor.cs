@@ -27,6 +27,7 @@ public partial class DataQualityPage : IDisposable
     [Inject] public required TimeProvider Clock { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required AuditLog Audit { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -76,6 +77,9 @@ public partial class DataQualityPage : IDisposable
     private async Task LoadListAsync()
     {
         listing = await Incomplete.ListAsync(new IncompleteFilter(filterField, page, PageSize), masking);
+        // A list of people is looked at like search results: audited with what was asked, not who was shown.
+        await Audit.WriteAsync(actor, "quality.incomplete-listed", "quality", null,
+            $"{filterField}, page {(page + 1).ToString(CultureInfo.InvariantCulture)}, {listing.Items.Count.ToString(CultureInfo.InvariantCulture)} shown");
     }
 
     /// <summary>Progress and new snapshots from the job; overlapping notifications collapse into one reload.</summary>

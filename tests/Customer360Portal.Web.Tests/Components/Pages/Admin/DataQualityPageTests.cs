@@ -93,6 +93,7 @@ public class DataQualityPageTests : PortalTestContext
         Assert.Equal("Data quality: add the missing email.", task.Text);
         Assert.Equal(DateTime.UtcNow.Date.AddDays(14), task.FollowUpDueAt);
         Assert.Equal(1, await db.AuditLog.CountAsync(a => a.Action == "task.added" && a.TargetId == cara.ToString()));
+        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "quality.incomplete-listed" && a.Details == "Email, page 1, 1 shown" && a.UserId == "id-of-admin@example.com"));
     }
 
     [Fact]
