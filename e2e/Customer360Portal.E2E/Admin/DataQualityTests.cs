@@ -37,9 +37,9 @@ public sealed class DataQualityTests(PortalFixture portal, ITestOutputHelper out
         var id = long.Parse((await row.GetAttributeAsync("data-id"))!, CultureInfo.InvariantCulture);
 
         await row.Locator("input[type=checkbox]").CheckAsync();
-        await admin.GetByTestId("task-instructions").Locator("input").FillAsync("Ask at the next contact");
+        await admin.Locator("input[data-testid=task-instructions], [data-testid=task-instructions] input").FillAsync("Ask at the next contact");
         await admin.GetByTestId("create-selected").ClickAsync();
-        await Expect(admin.Locator(".mud-snackbar")).ToContainTextAsync("1 enrichment task created");
+        await Expect(admin.Locator(".mud-snackbar").Filter(new() { HasText = "enrichment task" })).ToContainTextAsync("1 enrichment task created");
         await Expect(admin.Locator($"[data-testid=incomplete-row][data-id='{id}'] [data-testid=task-open]")).ToBeVisibleAsync();
         await admin.SaveScreenshotAsync("data-quality", Output);
 
