@@ -193,7 +193,7 @@ public partial class DataQualityPage : IDisposable
 
     private string TrendSummary()
     {
-        var first = trend[0];
+        var first = trend.FirstOrDefault(p => p.Profiles > 0) ?? trend[0];
         var last = trend[^1];
         return $"Over {trend.Count} snapshots since {first.TakenAt:yyyy-MM-dd}: completeness {Percent(first.Completeness)} → {Percent(last.Completeness)}, " +
                $"validity {Percent(first.Validity)} → {Percent(last.Validity)}, stale {first.Stale:N0} → {last.Stale:N0}, " +
@@ -202,13 +202,14 @@ public partial class DataQualityPage : IDisposable
 
     private static long Epoch(DateTime at) => new DateTimeOffset(at, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
+    /// <summary>Shares of snapshots with profiles (an empty store has no completeness to speak of, not 0%).</summary>
     private object RatesTrendChart() => new
     {
         chart = new { type = "line", height = 260, toolbar = new { show = false }, animations = new { enabled = false } },
         series = new object[]
         {
-            new { name = "Completeness %", data = trend.Select(p => new object[] { Epoch(p.TakenAt), Math.Round(p.Completeness * 100, 1) }).ToArray() },
-            new { name = "Validity %", data = trend.Select(p => new object[] { Epoch(p.TakenAt), Math.Round(p.Validity * 100, 1) }).ToArray() },
+            new { name = "Completeness %", data = trend.Where(p => p.Profiles > 0).Select(p => new object[] { Epoch(p.TakenAt), Math.Round(p.Completeness * 100, 1) }).ToArray() },
+            new { name = "Validity %", data = trend.Where(p => p.Profiles > 0).Select(p => new object[] { Epoch(p.TakenAt), Math.Round(p.Validity * 100, 1) }).ToArray() },
         },
         xaxis = new { type = "datetime" },
         yaxis = new { min = 0, max = 100 },

@@ -109,4 +109,25 @@ public class DataQualityPageTests : PortalTestContext
         var fix = page.Find("[data-testid=incomplete-row] [data-testid=fix-link]");
         Assert.EndsWith("?correct=DateOfBirth", fix.GetAttribute("href"));
     }
+
+    [Fact]
+    public async Task TwoSnapshots_DrawTheTrend_AndSayHowTheFiguresMoved()
+    {
+        var store = await StoreAsync();
+        var snapshots = store.Host.Services.GetRequiredService<QualitySnapshots>();
+        var job = store.Host.Services.GetRequiredService<QualityJob>();
+        await snapshots.RequestRefreshAsync(Core.Audit.AuditActor.System("test"));
+        await job.RunDueAsync();
+        await IngestAndProjectAsync(store, "crm", Person("crm", "C-2", "cara.diaz@example.com", "Cara", "Diaz", phone: "+44 7700 900003", line1: "5 Mill Lane",
+            postcode: "E1 6AN", updatedAt: "2026-10-02T09:00:00Z"));
+        await snapshots.RequestRefreshAsync(Core.Audit.AuditActor.System("test"));
+        await job.RunDueAsync();
+
+        var page = RenderAsAdmin();
+
+        Assert.NotNull(page.Find("[data-testid=quality-trend-chart]"));
+        Assert.NotNull(page.Find("[data-testid=issues-trend-chart]"));
+        Assert.StartsWith("Over 2 snapshots since", page.Find("[data-testid=trend-summary]").TextContent);
+        Assert.Contains("completeness 87.5% → 93.8%", page.Find("[data-testid=trend-summary]").TextContent); // Cara's email arrived
+    }
 }
