@@ -44,6 +44,9 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<CustomerSearchKey> SearchKeys => Set<CustomerSearchKey>();
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    // Insights dashboard
+    public DbSet<InsightsSnapshot> InsightsSnapshots => Set<InsightsSnapshot>();
+    public DbSet<StageMark> StageMarks => Set<StageMark>();
 
     // Data quality centre
     public DbSet<QualitySnapshot> QualitySnapshots => Set<QualitySnapshot>();

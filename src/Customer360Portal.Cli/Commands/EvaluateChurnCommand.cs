@@ -7,7 +7,7 @@ using Customer360Portal.Core.Predictions.Churn;
 namespace Customer360Portal.Cli.Commands;
 
 /// <summary>
-/// <c>c360 evaluate-churn</c>: trains and evaluates the product's churn pipeline (LightGbm, calibrated probabilities)
+/// <c>c360 evaluate-churn</c>: trains and evaluates the product's churn pipeline (calibrated LightGbm blended with logistic regression)
 /// with stratified k-fold cross-validation, beside a logistic-regression baseline on the same features and folds.
 /// Two inputs: a labelled table of customers (<c>--input --label --positive [--id]</c>), or a purchase log
 /// (<c>--transactions --cutoff --horizon</c>) turned into features by <see cref="ChurnFeatureBuilder"/> and labelled
@@ -35,7 +35,7 @@ public static class EvaluateChurnCommand
     public static Command Create()
     {
         var command = new Command("evaluate-churn",
-            "Measure the churn model (LightGbm, calibrated) against a logistic-regression baseline with stratified k-fold on a labelled CSV or a purchase log.")
+            "Measure the churn model (calibrated LightGbm blended with logistic regression) against a logistic-regression baseline with stratified k-fold on a labelled CSV or a purchase log.")
         {
             Input, Label, Positive, Id, Transactions, Cutoff, Horizon, Format, Folds, Seed, Explain,
         };
@@ -115,7 +115,7 @@ public static class EvaluateChurnCommand
         foreach (var fold in result.Folds)
             output.WriteLine(string.Create(ci,
                 $"Fold {fold.Fold}: {fold.TestRows:N0} held out ({fold.TestPositives:N0} churned): model AUC {fold.Model.Auc:0.000} PR-AUC {fold.Model.PrAuc:0.000}; baseline AUC {fold.Baseline.Auc:0.000} PR-AUC {fold.Baseline.PrAuc:0.000}"));
-        output.WriteLine(Line("LightGbm (calibrated)", result.Model));
+        output.WriteLine(Line("Model (LightGbm + logistic blend)", result.Model));
         output.WriteLine(Line("Baseline (logistic regression)", result.Baseline));
         if (result.HighestRisk.Count > 0)
         {

@@ -52,6 +52,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         [typeof(CustomerScore)] = "deleted",
         [typeof(ProfileMatchKey)] = "deleted",
         [typeof(CustomerSearchKey)] = "deleted",
+        [typeof(StageMark)] = "deleted (the insights job's last-seen lifecycle stage; its dashboards hold aggregates only)",
         [typeof(MatchReview)] = "deleted (either side)",
         [typeof(MergeRecord)] = "deleted (either side): its evidence quotes values",
         [typeof(QuarantinedRecord)] = "deleted when its payload mentions one of the person's identifiers",
@@ -209,6 +210,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         removed["identifiers"] = await store.Identifiers.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match keys"] = await store.MatchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["search keys"] = await store.SearchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["stage marks"] = await store.StageMarks.Where(m => ids.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match reviews"] = await store.MatchReviews.Where(r => ids.Contains(r.LeftCustomerId)).ExecuteDeleteAsync(cancellationToken)
             + await store.MatchReviews.Where(r => ids.Contains(r.RightCustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["merges"] = await store.Merges.Where(m => ids.Contains(m.SurvivorId)).ExecuteDeleteAsync(cancellationToken)

@@ -197,12 +197,18 @@ public static class Metrics
             if (customer.FirstPurchaseAt is null || record.OccurredAt < customer.FirstPurchaseAt) customer.FirstPurchaseAt = record.OccurredAt;
             if (customer.LastPurchaseAt is null || record.OccurredAt > customer.LastPurchaseAt) customer.LastPurchaseAt = record.OccurredAt;
         }
-        customer.LifecycleStage = customer.OrderCount switch
-        {
-            >= 2 => LifecycleStage.Retention,
-            1 => LifecycleStage.Purchase,
-            _ when record.InteractionType is { } t && Journey.StageOf(t) > customer.LifecycleStage => Journey.StageOf(t),
-            _ => customer.LifecycleStage,
-        };
+        customer.LifecycleStage = NextStage(customer.LifecycleStage, customer.OrderCount, record.InteractionType);
     }
+
+    /// <summary>
+    /// The stored lifecycle stage after one more record: by order count once the person bought, else the furthest stage an
+    /// interaction reached. The insights job replays it over old interactions to seed the stage-flow history.
+    /// </summary>
+    public static LifecycleStage NextStage(LifecycleStage current, int orderCount, string? interactionType) => orderCount switch
+    {
+        >= 2 => LifecycleStage.Retention,
+        1 => LifecycleStage.Purchase,
+        _ when interactionType is { } t && Journey.StageOf(t) > current => Journey.StageOf(t),
+        _ => current,
+    };
 }

@@ -23,6 +23,9 @@ public sealed partial class RecordNormaliser
     private static readonly string[] TicketChannels = ["email", "phone", "chat", "web"];
     private static readonly InteractionChannel[] TicketChannelValues =
         [InteractionChannel.Email, InteractionChannel.Phone, InteractionChannel.Chat, InteractionChannel.Web];
+    private static readonly string[] OrderChannels = ["web", "app", "phone", "store", "email", "chat"];
+    private static readonly InteractionChannel[] OrderChannelValues =
+        [InteractionChannel.Web, InteractionChannel.App, InteractionChannel.Phone, InteractionChannel.Store, InteractionChannel.Email, InteractionChannel.Chat];
     private static readonly string[] EmailEventTypes = ["sent", "delivered", "opened", "clicked", "bounced", "unsubscribed", "complained"];
     private static readonly string[] EmailInteractionTypes =
         ["email.sent", "email.delivered", "email.opened", "email.clicked", "email.bounced", "email.unsubscribed", "email.complained"];
@@ -104,6 +107,8 @@ public sealed partial class RecordNormaliser
 
         r.Choice(root, "status", OrderStatuses,
             "must be one of placed, paid, shipped, delivered, returned, cancelled", out int status);
+        // Where the order was placed: revenue per channel on the insights dashboard depends on it.
+        r.Choice(root, "channel", OrderChannels, "must be one of web, app, phone, store, email, chat", out int channel);
         var accountId = OptionalId(r, root, "accountId");
         var address = Address(r, root, "shippingAddress", "shippingAddress", segmentNames: false);
         var email = r.Email(root, "email", out var emailAddress);
@@ -143,7 +148,7 @@ public sealed partial class RecordNormaliser
             Postcode = address.Postcode,
             Country = address.Country,
             InteractionType = interaction,
-            Channel = InteractionChannel.Web,
+            Channel = channel < 0 ? InteractionChannel.Web : OrderChannelValues[channel],
             Summary = summary,
             AmountMinor = totalMinor,
             Currency = currency,

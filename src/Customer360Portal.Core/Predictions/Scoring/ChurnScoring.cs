@@ -51,11 +51,14 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         PredictionModel? active;
         List<ChurnFeatureRow> rows;
         List<long> alreadyScored;
+        ChurnModelSettings? settings = null;
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
             active = await store.PredictionModels.AsNoTracking().Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active)
                 .OrderByDescending(m => m.Id).FirstOrDefaultAsync(cancellationToken);
-            rows = active is null ? [] : await ChurnPurchases.FeatureRowsAsync(store, now, options.Value.HorizonDays, cancellationToken);
+            // The version's own churn rule and columns: a rolled-back version is scored as it was trained.
+            settings = active is null ? null : ChurnModelSettings.Read(active.SettingsJson) ?? new ChurnModelSettings { HorizonDays = options.Value.HorizonDays };
+            rows = settings is null ? [] : await ChurnPurchases.FeatureRowsAsync(store, now, settings.Rule(), settings.Layout(), cancellationToken);
             alreadyScored = await store.Scores.Where(s => s.Kind == ScoreKind.ChurnRisk).Select(s => s.CustomerId).Distinct()
                 .ToListAsync(cancellationToken);
         }
@@ -74,9 +77,10 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         if (active is null)
             return new ChurnScoringResult("No active churn model: nothing scored.", null, 0, candidates.SkippedByReason, removed);
 
-        var model = ChurnModel.Load(active.ModelBytes);
+        var columns = settings!.Layout().Columns;
+        var model = ChurnModel.Load(active.ModelBytes, columns);
         var scoredRows = Enumerable.Range(0, rows.Count).Where(i => allowed.Contains(candidateIds[i])).ToList();
-        var table = ChurnTable.FromFeatureRows(rows);
+        var table = ChurnTable.FromFeatureRows(rows, columns);
         rows.Clear();
         var scored = 0;
         foreach (var chunk in scoredRows.Chunk(ExplainChunk))

@@ -334,6 +334,8 @@ namespace Customer360Portal.Data.Migrations.SqlServer
 
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("Status", "LifecycleStage");
+
                     b.HasIndex("UpdatedAt", "Id");
 
                     b.ToTable("Customers");
@@ -620,6 +622,40 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("Identifiers");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.InsightsSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DataThrough")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind")
+                        .IsUnique();
+
+                    b.ToTable("InsightsSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.Interaction", b =>
@@ -1316,6 +1352,26 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("SourceRecords");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.StageMark", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("Stage");
+
+                    b.ToTable("InsightsStageMarks", (string)null);
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.SuppressionEntry", b =>

@@ -321,6 +321,8 @@ namespace Customer360Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("FamilyName", "GivenName");
 
+                    b.HasIndex("Status", "LifecycleStage");
+
                     b.HasIndex("UpdatedAt", "Id");
 
                     b.ToTable("Customers");
@@ -597,6 +599,38 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Identifiers");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.InsightsSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DataThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind")
+                        .IsUnique();
+
+                    b.ToTable("InsightsSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.Interaction", b =>
@@ -1270,6 +1304,26 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("SourceRecords");
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.StageMark", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("Stage");
+
+                    b.ToTable("InsightsStageMarks", (string)null);
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.SuppressionEntry", b =>

@@ -71,6 +71,48 @@ public sealed class ChurnModelTests
     }
 
     [Fact]
+    public void Train_ByDefault_BlendsTreesWithLogisticRegressionAndRoundTripsThroughSave()
+    {
+        var cutoff = new DateTime(2025, 1, 1);
+        var table = ChurnTable.FromFeatureRows(ChurnFeatureBuilder.Build(SyntheticLog(600, 9, cutoff), cutoff, ChurnDefinition.ByInactivity(90)));
+
+        var model = ChurnModel.Train(table);
+        var loaded = ChurnModel.Load(model.Save());
+
+        Assert.Equal(ChurnLearner.Blend, model.Learner);
+        Assert.Equal(ChurnLearner.Blend, loaded.Learner);
+        var sample = table.Subset(Enumerable.Range(0, 50).ToList());
+        Assert.Equal(model.PredictProbabilities(sample), loaded.PredictProbabilities(sample));
+        Assert.Equal(model.Explain(sample).Select(e => string.Join("|", e.Factors.Select(f => f.Text))),
+            loaded.Explain(sample).Select(e => string.Join("|", e.Factors.Select(f => f.Text))));
+    }
+
+    [Fact]
+    public void Load_ModelFromBeforeTheBlend_RefusedWithAClearMessage()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ChurnModel.Load(new byte[] { 1, 2, 3 }));
+        Assert.Contains("churn model", error.Message);
+    }
+
+    [Fact]
+    public void Explain_CorrelatedRhythmFeatures_ReadAsOneFactorNeverTwoContradictingOnes()
+    {
+        var cutoff = new DateTime(2025, 1, 1);
+        var table = ChurnTable.FromFeatureRows(ChurnFeatureBuilder.Build(SyntheticLog(800, 11, cutoff), cutoff, ChurnDefinition.ByInactivity(90)));
+        var model = ChurnModel.Train(table);
+
+        var explanations = model.Explain(table.Subset(Enumerable.Range(0, 200).ToList()), top: 5);
+
+        string[] folded = [ChurnFeatureBuilder.MeanGapDays, ChurnFeatureBuilder.GapStdDays, ChurnFeatureBuilder.RecencyToMeanGap];
+        Assert.All(explanations, e =>
+        {
+            Assert.DoesNotContain(e.Factors, f => folded.Contains(f.Column));
+            Assert.Equal(e.Factors.Count, e.Factors.Select(f => f.Column).Distinct().Count());
+        });
+        Assert.Contains(explanations, e => e.Factors.Any(f => f.Column == ChurnFeatureBuilder.DaysSinceLastPurchase && f.Text.StartsWith("no purchase for", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Explain_GenericTable_NamesColumnAndValue()
     {
         var n = 400;
