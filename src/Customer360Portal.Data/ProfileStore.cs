@@ -52,6 +52,8 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<PurchasedItem> PurchasedItems => Set<PurchasedItem>();
     public DbSet<MarketingOffer> Offers => Set<MarketingOffer>();
     public DbSet<OfferFeedback> OfferFeedback => Set<OfferFeedback>();
+    // Data quality centre
+    public DbSet<QualitySnapshot> QualitySnapshots => Set<QualitySnapshot>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

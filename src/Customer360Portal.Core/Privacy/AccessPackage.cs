@@ -102,7 +102,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
                 profile.Postcode, profile.Country, profile.Status, profile.Anonymous, profile.LifecycleStage, profile.LifetimeValueMinor, profile.Currency,
                 profile.OrderCount, profile.FirstPurchaseAt, profile.LastPurchaseAt, profile.LastActivityAt, profile.CreatedAt, profile.UpdatedAt,
             }),
-            ["goldenRecordLineage"] = ToJson(golden.Select(g => new { field = g.Field, value = g.Value, source = g.Source, rule = g.Rule, observed = g.Observed, sourceRecordId = g.SourceRecordId })),
+            ["goldenRecordLineage"] = ToJson(golden.Select(g => new { field = g.Field, value = g.Value, source = g.Source, rule = g.Rule, observed = g.Observed, sourceRecordId = g.SourceRecordId, correctionReason = g.Reason })),
             ["identifiers"] = ToJson(identifiers.Select(i => new { i.Type, i.Value, i.Verified, source = i.SourceKey, i.SourceRecordId, i.FirstSeenAt, i.LastSeenAt })),
             ["sourceRecords"] = ToJson(records.Select(r => new
             {
@@ -182,14 +182,14 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         return new AccessPackageFile(fileName, content, id);
     }
 
-    private sealed record GoldenRow(string Field, string? Value, string Source, string Rule, DateTime? Observed, long? SourceRecordId);
+    private sealed record GoldenRow(string Field, string? Value, string Source, string Rule, DateTime? Observed, long? SourceRecordId, string? Reason = null);
 
     /// <summary>Every golden-record value with its lineage, then the figures the portal computes from the timeline.</summary>
     private static List<GoldenRow> GoldenRows(Customer profile)
     {
         var rows = profile.Lineage
             .OrderBy(l => Array.IndexOf(Profiles.GoldenRecord.Fields, l.Field) is var i && i < 0 ? int.MaxValue : i).ThenBy(l => l.Field, StringComparer.Ordinal)
-            .Select(l => new GoldenRow(l.Field, l.Value, l.SourceKey, l.Rule, l.ObservedAt, l.SourceRecordId)).ToList();
+            .Select(l => new GoldenRow(l.Field, l.Value, l.SourceKey, l.Rule, l.ObservedAt, l.SourceRecordId, l.Reason)).ToList();
         void Computed(string field, string? value)
         {
             if (!string.IsNullOrEmpty(value)) rows.Add(new GoldenRow(field, value, "computed", "derived from the timeline", null, null));

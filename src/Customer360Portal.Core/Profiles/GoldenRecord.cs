@@ -76,14 +76,15 @@ public static class GoldenRecord
 
     /// <summary>
     /// A person's correction of a field (null clears it): the value wins over every source until a person changes it
-    /// again, and its lineage says who rectified it and when.
+    /// again, and its lineage says who rectified it, when and why.
     /// </summary>
-    public static void Rectify(Customer customer, string field, string? value, string rectifiedBy, DateTime at)
+    public static void Rectify(Customer customer, string field, string? value, string rectifiedBy, DateTime at, string? reason = null)
     {
         if (!Fields.Contains(field)) throw new ArgumentOutOfRangeException(nameof(field));
         customer.Lineage.RemoveAll(l => l.Field == field);
         Assign(customer, field, value);
-        customer.Lineage.Add(new CustomerFieldLineage { Field = field, Value = value, SourceKey = rectifiedBy, ObservedAt = at, Rule = RectifiedRule });
+        customer.Lineage.Add(new CustomerFieldLineage { Field = field, Value = value, SourceKey = rectifiedBy, ObservedAt = at, Rule = RectifiedRule,
+            Reason = reason is null ? null : reason.Length <= 400 ? reason : reason[..400] });
         customer.NormalizedName = NormalizeName(customer.GivenName, customer.FamilyName);
     }
 

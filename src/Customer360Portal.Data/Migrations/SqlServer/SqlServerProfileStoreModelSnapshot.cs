@@ -1308,6 +1308,54 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.ToTable("PurchasedItems");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.QualitySnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Completeness")
+                        .HasColumnType("float");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OpenReviews")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Profiles")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("QuarantineOpen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("Stale")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<double>("Validity")
+                        .HasColumnType("float");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TakenAt");
+
+                    b.ToTable("QualitySnapshots");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")

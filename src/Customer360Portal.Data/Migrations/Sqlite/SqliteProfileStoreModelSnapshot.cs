@@ -1262,6 +1262,52 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.ToTable("PurchasedItems");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.QualitySnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Completeness")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenReviews")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Profiles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QuarantineOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Stale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Validity")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TakenAt");
+
+                    b.ToTable("QualitySnapshots");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
