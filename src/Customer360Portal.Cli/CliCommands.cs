@@ -31,7 +31,7 @@ public static class CliCommands
         var ingest = new Command("ingest", "Push generated mixed records through the real intake into a fresh SQLite store.") { records, seed };
         ingest.SetAction((parse, cancellationToken) =>
             Benchmarks.IngestBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed), Console.Out, cancellationToken));
-        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench(), PredictBench() };
+        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench(), QualityBench(), PredictBench() };
     }
 
     private static Command Resolve()
@@ -65,6 +65,18 @@ public static class CliCommands
         search.SetAction((parse, cancellationToken) => Benchmarks.SearchBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(queries),
             parse.GetValue(seed), parse.GetValue(interactions), Console.Out, cancellationToken));
         return search;
+    }
+
+    private static Command QualityBench()
+    {
+        var profiles = new Option<int>("--profiles") { Description = "How many generated people (one profile each) to scan.", DefaultValueFactory = _ => 1_000_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 42 };
+        var quality = new Command("quality", "The data quality scan over generated profiles in a fresh SQLite store: scan time, page open and incomplete-data list latency.")
+        {
+            profiles, seed,
+        };
+        quality.SetAction((parse, cancellationToken) => Benchmarks.QualityBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(seed), Console.Out, cancellationToken));
+        return quality;
     }
 
     private static Command PredictBench()

@@ -44,6 +44,16 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<CustomerSearchKey> SearchKeys => Set<CustomerSearchKey>();
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    // Insights dashboard
+    public DbSet<InsightsSnapshot> InsightsSnapshots => Set<InsightsSnapshot>();
+    public DbSet<StageMark> StageMarks => Set<StageMark>();
+
+    // Next best offer: what customers bought, the offers the business defines, and what customers said to them.
+    public DbSet<PurchasedItem> PurchasedItems => Set<PurchasedItem>();
+    public DbSet<MarketingOffer> Offers => Set<MarketingOffer>();
+    public DbSet<OfferFeedback> OfferFeedback => Set<OfferFeedback>();
+    // Data quality centre
+    public DbSet<QualitySnapshot> QualitySnapshots => Set<QualitySnapshot>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

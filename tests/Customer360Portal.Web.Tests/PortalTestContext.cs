@@ -61,6 +61,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
             builder.AddSearch(runInBackground: false);
             builder.AddCustomerView();
             builder.AddErasure(runInBackground: false);
+            Core.Predictions.Offers.Portal.NboSetup.AddNextBestOffer(builder, runInBackground: false);
         });
         Services.AddSingleton(store.Host.Services.GetRequiredService<UserAdministration>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Audit.AuditLog>());
@@ -77,6 +78,12 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(store.Host.Services.GetRequiredService<ConsentLedger>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Privacy.ErasureJobs>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Privacy.ProfileCorrections>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Predictions.Offers.Portal.CustomerOffers>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Predictions.Offers.Portal.NboTraining>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Predictions.Offers.Portal.NboNotifier>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Predictions.Offers.Portal.NboJob>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Predictions.Offers.Portal.OfferDefinitions>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<Core.Predictions.Offers.Portal.ProductCatalogue>());
         Services.AddSingleton(TimeProvider.System);
         return store;
     }

@@ -36,7 +36,7 @@ public sealed class UserManagementTests(PortalFixture portal, ITestOutputHelper 
         // The new user signs in and sees the Marketer areas.
         var user = await NewAnonymousPageAsync();
         await user.SignInAsync(newUser);
-        await Expect(user.Navigation().GetByRole(AriaRole.Link)).ToHaveTextAsync(["Home", "Segments", "Insights", "My account"]);
+        await Expect(user.Navigation().GetByRole(AriaRole.Link)).ToHaveTextAsync(["Home", "Segments", "Insights", "Offers", "Models", "My account"]);
         await user.SignOutAsync();
 
         // Lock: the admin selects the row and locks the account.

@@ -7,6 +7,8 @@ public sealed record PortalArea(string Title, string Path, string Heading)
     public static readonly PortalArea MatchReview = new("Match review", "reviews", "Match review");
     public static readonly PortalArea Segments = new("Segments", "segments", "Segments");
     public static readonly PortalArea Insights = new("Insights", "insights", "Insights");
+    public static readonly PortalArea Offers = new("Offers", "offers", "Offers");
+    public static readonly PortalArea Models = new("Models", "models", "Prediction models");
     public static readonly PortalArea Consent = new("Consent", "privacy/consent", "Consent");
     public static readonly PortalArea Requests = new("Requests", "privacy/requests", "Data-subject requests");
     public static readonly PortalArea AuditLog = new("Audit log", "privacy/audit", "Audit log");
@@ -17,7 +19,7 @@ public sealed record PortalArea(string Title, string Path, string Heading)
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", "Data quality");
 
     /// <summary>In navigation order.</summary>
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, Resolution, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Offers, Models, Consent, Requests, AuditLog, Users, Sync, Quarantine, Resolution, DataQuality];
 }
 
 /// <summary>A sign-in and the areas its role opens, in navigation order.</summary>
@@ -29,7 +31,7 @@ public sealed record PortalAccount(string Role, string Email, string Password, s
     public static readonly PortalAccount Agent = new("Agent", "agent@demo.c360.test", "demo-agent-2026", "Alex Agent",
         [PortalArea.Customers, PortalArea.MatchReview]);
     public static readonly PortalAccount Marketer = new("Marketer", "marketer@demo.c360.test", "demo-marketer-2026", "Morgan Marketer",
-        [PortalArea.Segments, PortalArea.Insights]);
+        [PortalArea.Segments, PortalArea.Insights, PortalArea.Offers, PortalArea.Models]);
     public static readonly PortalAccount PrivacyOfficer = new("PrivacyOfficer", "privacy@demo.c360.test", "demo-privacy-2026", "Pat Privacy",
         [PortalArea.Consent, PortalArea.Requests, PortalArea.AuditLog]);
     public static readonly PortalAccount Admin = new("Admin", "admin@demo.c360.test", "demo-admin-2026", "Ada Admin",

@@ -12,10 +12,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Customer360Portal.Core.CustomerView;
 
 /// <summary>What kind of row a timeline entry comes from.</summary>
-public enum TimelineEntryKind { Interaction = 0, Note = 1, Consent = 2, Merge = 3, Unmerge = 4 }
+public enum TimelineEntryKind { Interaction = 0, Note = 1, Consent = 2, Merge = 3, Unmerge = 4, OfferAnswer = 5 }
 
 /// <summary>The groups of interaction types agents filter by.</summary>
-public enum TimelineCategory { Orders, Tickets, Email, Web, Notes, Consent, Merges, Other }
+public enum TimelineCategory { Orders, Tickets, Email, Web, Notes, Consent, Merges, Offers, Other }
 
 /// <summary>What the agent narrowed the timeline to; empty sets and null bounds mean "everything".</summary>
 public sealed record TimelineFilter
@@ -60,7 +60,7 @@ public sealed record TimelineDetail(TimelineEntry Entry, IReadOnlyList<SourceFie
 /// <summary>
 /// One customer's unified timeline: interactions from every source, agent notes, consent changes and merges in one
 /// newest-first stream, filtered in the database and read a page at a time (the page virtualises 10,000+ entries).
-/// Notes, consent and merges stay in their own tables and are joined in with UNION ALL, so nothing is stored twice.
+/// Notes, consent, merges and answers to offers stay in their own tables and are joined in with UNION ALL, so nothing is stored twice.
 /// </summary>
 public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, AuditLog audit)
 {
@@ -117,6 +117,7 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
         var consent = await store.ConsentEvents.CountAsync(c => c.CustomerId == customerId, cancellationToken);
         var merges = await store.Merges.CountAsync(m => m.SurvivorId == customerId, cancellationToken)
             + await store.Merges.CountAsync(m => m.SurvivorId == customerId && m.UndoneAt != null, cancellationToken);
+        var offers = await store.OfferFeedback.CountAsync(f => f.CustomerId == customerId, cancellationToken);
 
         var channels = byType.GroupBy(t => t.Channel).ToDictionary(g => g.Key, g => g.Sum(t => t.Count));
         var categories = byType.GroupBy(t => CategoryOf(t.Type)).ToDictionary(g => g.Key, g => g.Sum(t => t.Count));
@@ -124,12 +125,13 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
         {
             if (count > 0) counts[key] = counts.GetValueOrDefault(key) + count;
         }
-        Add(channels, InteractionChannel.Agent, notes);
+        Add(channels, InteractionChannel.Agent, notes + offers);
         Add(channels, InteractionChannel.System, consent + merges);
         Add(categories, TimelineCategory.Notes, notes);
         Add(categories, TimelineCategory.Consent, consent);
         Add(categories, TimelineCategory.Merges, merges);
-        return new TimelineFacets(channels, categories, byType.Sum(t => t.Count) + notes + consent + merges);
+        Add(categories, TimelineCategory.Offers, offers);
+        return new TimelineFacets(channels, categories, byType.Sum(t => t.Count) + notes + consent + merges + offers);
     }
 
     /// <summary>One entry with its facts and the source record behind it; opening a source record is audited.</summary>
@@ -157,6 +159,12 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
                 if (consent.Reason is { Length: > 0 } reason) facts.Add(new("Reason", reason));
                 if (consent.ExpiresAt is { } expires) facts.Add(new("Expires", expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
                 facts.Add(new("Recorded", consent.RecordedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)));
+                break;
+            case TimelineEntryKind.OfferAnswer:
+                var answer = await store.OfferFeedback.AsNoTracking().SingleAsync(f => f.Id == id, cancellationToken);
+                facts.Add(new("Offer", answer.OfferCode));
+                facts.Add(new("Answer", answer.Outcome.ToString()));
+                if (answer.ModelVersion is { } version) facts.Add(new("Model", version));
                 break;
             case TimelineEntryKind.Merge or TimelineEntryKind.Unmerge:
                 var merge = await store.Merges.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
@@ -309,6 +317,19 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
             if (before is { } b2) undone = undone.Where(m => m.UndoneAt < b2);
             parts.Add(undone.Select(m => new Key { Kind = (int)TimelineEntryKind.Unmerge, Id = m.Id, OccurredAt = m.UndoneAt!.Value }));
         }
+        // Answers to offers an agent recorded, worded "Offer <code> accepted/declined".
+        if (Admits(TimelineCategory.Offers, InteractionChannel.Agent))
+        {
+            var answers = store.OfferFeedback.AsNoTracking().Where(f => f.CustomerId == customerId);
+            if (from is { } f) answers = answers.Where(a => a.RecordedAt >= f);
+            if (before is { } b) answers = answers.Where(a => a.RecordedAt < b);
+            if (pattern is not null && !Mentions("offer"))
+            {
+                var outcomes = Enum.GetValues<OfferOutcome>().Where(o => Mentions(o.ToString())).ToList();
+                answers = answers.Where(a => EF.Functions.Like(a.OfferCode, pattern, Like.EscapeCharacter) || outcomes.Contains(a.Outcome));
+            }
+            parts.Add(answers.Select(a => new Key { Kind = (int)TimelineEntryKind.OfferAnswer, Id = a.Id, OccurredAt = a.RecordedAt }));
+        }
         return parts.Count == 0 ? null : parts.Skip(1).Aggregate(parts[0], (all, part) => all.Concat(part));
     }
 
@@ -336,6 +357,14 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
                 Kind = (int)TimelineEntryKind.Consent, Id = c.Id, OccurredAt = c.EffectiveAt, Type = "consent.changed", SourceKey = c.SourceKey,
                 SourceRecordId = c.SourceRecordId, Purpose = c.Purpose, Status = c.Status,
             }).ToListAsync(cancellationToken));
+        if (IdsOf(TimelineEntryKind.OfferAnswer) is { Count: > 0 } answerIds)
+            rows.AddRange((await store.OfferFeedback.AsNoTracking().Where(f => f.CustomerId == customerId && answerIds.Contains(f.Id))
+                .Select(f => new { f.Id, f.RecordedAt, f.OfferCode, f.Outcome }).ToListAsync(cancellationToken)).Select(f => new Row
+            {
+                Kind = (int)TimelineEntryKind.OfferAnswer, Id = f.Id, OccurredAt = f.RecordedAt, SourceKey = "portal",
+                Type = f.Outcome == OfferOutcome.Accepted ? "offer.accepted" : "offer.declined",
+                Summary = $"Offer {f.OfferCode} {(f.Outcome == OfferOutcome.Accepted ? "accepted" : "declined")}",
+            }));
         if (IdsOf(TimelineEntryKind.Merge, TimelineEntryKind.Unmerge) is { Count: > 0 } mergeIds)
         {
             var merges = await store.Merges.AsNoTracking().Where(m => m.SurvivorId == customerId && mergeIds.Contains(m.Id)).ToListAsync(cancellationToken);
@@ -402,9 +431,10 @@ public sealed class CustomerTimeline(IDbContextFactory<ProfileStore> stores, Aud
             TimelineEntryKind.Note => TimelineCategory.Notes,
             TimelineEntryKind.Consent => TimelineCategory.Consent,
             TimelineEntryKind.Merge or TimelineEntryKind.Unmerge => TimelineCategory.Merges,
+            TimelineEntryKind.OfferAnswer => TimelineCategory.Offers,
             _ => CategoryOf(row.Type),
         };
-        var channel = row.Channel ?? (kind == TimelineEntryKind.Note ? InteractionChannel.Agent : InteractionChannel.System);
+        var channel = row.Channel ?? (kind is TimelineEntryKind.Note or TimelineEntryKind.OfferAnswer ? InteractionChannel.Agent : InteractionChannel.System);
         var satisfaction = row.DetailJson is null ? null : InteractionDetails.Read(row.DetailJson).Satisfaction;
         return new TimelineEntry(kind, row.Id, DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc), row.Type, category, channel, summary,
             row.SourceKey, row.SourceRecordId, row.AmountMinor, row.Currency, row.Reference, satisfaction);

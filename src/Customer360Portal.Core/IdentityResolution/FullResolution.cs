@@ -178,6 +178,9 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         var (_, interactionTable, _) = BulkRows<Interaction>.Describe(store);
         await using var moveInteractions = BulkRows<Interaction>.Prepared(store, transaction,
             $"UPDATE {interactionTable} SET {q("CustomerId")} = @p0 WHERE {q("SourceRecordId")} = @p1 AND {q("CustomerId")} = @p2", 3);
+        var (_, itemTable, _) = BulkRows<PurchasedItem>.Describe(store);
+        await using var moveItems = BulkRows<PurchasedItem>.Prepared(store, transaction,
+            $"UPDATE {itemTable} SET {q("CustomerId")} = @p0 WHERE {q("SourceRecordId")} = @p1 AND {q("CustomerId")} = @p2", 3);
         // A record's consent (ledger rows with its id) follows it like its interactions, and carries the record's own
         // origin so that an unmerge later sends record and consent back together. The profile condition lets the
         // ledger's (CustomerId, ...) index find the rows.
@@ -253,6 +256,10 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                 moveInteractions.Parameters[1].Value = records[i].Id;
                 moveInteractions.Parameters[2].Value = old;
                 moveInteractions.ExecuteNonQuery();
+                moveItems.Parameters[0].Value = id;
+                moveItems.Parameters[1].Value = records[i].Id;
+                moveItems.Parameters[2].Value = old;
+                moveItems.ExecuteNonQuery();
                 moveConsent.Parameters[0].Value = id;
                 moveConsent.Parameters[1].Value = records[i].Id;
                 moveConsent.Parameters[2].Value = old;
@@ -385,6 +392,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         await store.Customers.Where(c => c.MergedIntoId == oldId).ExecuteUpdateAsync(u => u.SetProperty(c => c.MergedIntoId, newId), cancellationToken);
         await store.Notes.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
         await store.Scores.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
+        await store.OfferFeedback.Where(f => f.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(f => f.CustomerId, newId), cancellationToken);
         // What is left of its ledger (rows recorded by a person, and those of records no longer resolved) goes with
         // the profile; rows of its records have followed them already. Its own current consent goes (rebuilt at the end).
         consentTouched.Add(oldId);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Customer360Portal.Core.IdentityResolution;
 
-public sealed record GoldenField(string Field, string? Value, string SourceKey, long? SourceRecordId, string Rule, DateTime ObservedAt);
+public sealed record GoldenField(string Field, string? Value, string SourceKey, long? SourceRecordId, string Rule, DateTime ObservedAt, string? Reason = null);
 public sealed record GraphIdentifier(IdentifierType Type, string Value, string SourceKey, long? SourceRecordId, DateTime FirstSeenAt, DateTime LastSeenAt, bool SharedWithOthers);
 public sealed record GraphRecord(long Id, string SourceKey, string Kind, string ExternalId, DateTime OccurredAt, long? OriginCustomerId);
 public sealed record GraphMerge(long Id, long SurvivorId, long MergedId, DateTime MergedAt, string Rule, double? Weight,
@@ -78,7 +78,7 @@ public sealed class IdentityGraph(IDbContextFactory<ProfileStore> stores, Profil
 
         return new IdentityView(id, customerId, profile,
             profile.Lineage.OrderBy(l => Array.IndexOf(Profiles.GoldenRecord.Fields, l.Field))
-                .Select(l => new GoldenField(l.Field, l.Value, l.SourceKey, l.SourceRecordId, l.Rule, l.ObservedAt)).ToList(),
+                .Select(l => new GoldenField(l.Field, l.Value, l.SourceKey, l.SourceRecordId, l.Rule, l.ObservedAt, l.Reason)).ToList(),
             identifiers.Select(i => new GraphIdentifier(i.Type, i.Value, i.SourceKey, i.SourceRecordId, i.FirstSeenAt, i.LastSeenAt,
                 shared.Any(o => o.Type == i.Type && o.Value == i.Value))).ToList(),
             records, recordCount,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution.Matching;
 using Customer360Portal.Core.Ingestion;
+using Customer360Portal.Core.Predictions.Offers;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
@@ -169,6 +170,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
             });
             Metrics.Apply(customer, record);
         }
+        PurchasedItems.Project(context.Store, customer.Id, sourceRecordId, record);
         if (PersonRecords.DescribesPerson(record))
             context.AddMatchKeys(customer, Blocking.KeysOf(PreparedPerson.From(PersonRecords.From(sourceRecordId, sourceKey, record))));
         await context.UpsertTraitsAsync(customer, record, sourceKey, cancellationToken);

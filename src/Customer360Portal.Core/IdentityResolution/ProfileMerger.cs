@@ -83,13 +83,15 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         await context.SaveAsync(cancellationToken);
         // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
         foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is Identifier or CustomerTrait or ProfileMatchKey or Interaction
-                     or SourceRecord or CustomerNote or CustomerScore or ConsentEvent or ConsentState).ToList())
+                     or SourceRecord or CustomerNote or CustomerScore or ConsentEvent or ConsentState or PurchasedItem or OfferFeedback).ToList())
             entry.State = EntityState.Detached;
         var (s, x) = (survivor.Id, merged.Id);
         await store.SourceRecords.Where(r => r.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(r => r.CustomerId, s), cancellationToken);
         await store.Interactions.Where(i => i.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(i => i.CustomerId, s), cancellationToken);
         await store.Notes.Where(n => n.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, s), cancellationToken);
         await store.Scores.Where(n => n.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, s), cancellationToken);
+        await store.PurchasedItems.Where(i => i.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(i => i.CustomerId, s), cancellationToken);
+        await store.OfferFeedback.Where(f => f.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(f => f.CustomerId, s), cancellationToken);
         await store.ConsentEvents.Where(n => n.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, s), cancellationToken);
         await store.Identifiers.Where(i => i.CustomerId == x && store.Identifiers.Any(o => o.CustomerId == s && o.Type == i.Type && o.Value == i.Value))
             .ExecuteDeleteAsync(cancellationToken);
@@ -204,6 +206,12 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, x), cancellationToken);
         await store.Scores.Where(n => n.CustomerId == s && n.OriginCustomerId != null && family.Contains(n.OriginCustomerId.Value))
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, x), cancellationToken);
+        // Purchased items follow their order's record, like its interaction; offer feedback goes back to whom it was recorded for.
+        await store.PurchasedItems.Where(i => i.CustomerId == s && i.SourceRecordId != null
+                && store.SourceRecords.Any(r => r.Id == i.SourceRecordId && r.CustomerId == x))
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.CustomerId, x), cancellationToken);
+        await store.OfferFeedback.Where(f => f.CustomerId == s && f.OriginCustomerId != null && family.Contains(f.OriginCustomerId.Value))
+            .ExecuteUpdateAsync(u => u.SetProperty(f => f.CustomerId, x), cancellationToken);
         await store.ConsentEvents.Where(n => n.CustomerId == s && n.OriginCustomerId != null && family.Contains(n.OriginCustomerId.Value))
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, x), cancellationToken);
         await store.ConsentStates.Where(c => c.CustomerId == s || c.CustomerId == x).ExecuteDeleteAsync(cancellationToken);

@@ -67,12 +67,18 @@ public sealed record NormalisedRecord
     /// <summary>A ticket's satisfaction rating, 1 (bad) to 5 (good).</summary>
     public int? Satisfaction { get; init; }
 
+    /// <summary>An order's valid lines (sku, name, category, quantity, unit price); null for other kinds and orders without lines.</summary>
+    public IReadOnlyList<OrderLine>? Lines { get; init; }
+
     /// <summary>Custom attributes (CRM custom fields, identify traits beyond the known ones), already length-checked.</summary>
     public IReadOnlyDictionary<string, string> Traits { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Consent choices the record carries (CRM <c>consent</c>, tracking <c>context.consent</c>, email unsubscribes); null when none.</summary>
     public IReadOnlyList<ConsentChoice>? Consent { get; init; }
 }
+
+/// <summary>One order line as validated by intake: the product (sku or, without one, its name), its category, quantity and unit price in minor units.</summary>
+public sealed record OrderLine(string Sku, string? Name, string? Category, int Quantity, long UnitPriceMinor);
 
 /// <summary>
 /// One consent choice from a source. Either <see cref="Purpose"/> is known (CRM consent object, email unsubscribe) or

@@ -29,7 +29,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
     public static readonly IReadOnlyList<string> Files =
     [
         "README.txt", "person.json", "golden-record.csv", "identifiers.csv", "source-records.csv", "interactions.csv",
-        "consent-history.csv", "scores.csv", "notes.csv", "traits.csv", "profile-views.csv",
+        "consent-history.csv", "scores.csv", "purchased-items.csv", "offer-responses.csv", "notes.csv", "traits.csv", "profile-views.csv",
     ];
 
     private static readonly JsonSerializerOptions JsonOptions = new()
@@ -79,6 +79,8 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         var consentNow = await store.ConsentStates.AsNoTracking().Where(s => ids.Contains(s.CustomerId)).OrderBy(s => s.Purpose).ToListAsync(cancellationToken);
         var scores = await store.Scores.AsNoTracking().Where(s => ids.Contains(s.CustomerId)).OrderBy(s => s.ScoredAt).ThenBy(s => s.Id).ToListAsync(cancellationToken);
         var notes = await store.Notes.AsNoTracking().Where(n => ids.Contains(n.CustomerId)).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
+        var purchases = await store.PurchasedItems.AsNoTracking().Where(i => ids.Contains(i.CustomerId)).OrderBy(i => i.PurchasedAt).ThenBy(i => i.Id).ToListAsync(cancellationToken);
+        var offerFeedback = await store.OfferFeedback.AsNoTracking().Where(f => ids.Contains(f.CustomerId)).OrderBy(f => f.RecordedAt).ThenBy(f => f.Id).ToListAsync(cancellationToken);
         var traits = await store.Traits.AsNoTracking().Where(t => ids.Contains(t.CustomerId)).OrderBy(t => t.Key).ToListAsync(cancellationToken);
         var views = await store.AuditLog.AsNoTracking()
             .Where(a => a.TargetType == "customer" && a.TargetId != null && idTexts.Contains(a.TargetId) && a.Action.EndsWith(".viewed"))
@@ -100,7 +102,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
                 profile.Postcode, profile.Country, profile.Status, profile.Anonymous, profile.LifecycleStage, profile.LifetimeValueMinor, profile.Currency,
                 profile.OrderCount, profile.FirstPurchaseAt, profile.LastPurchaseAt, profile.LastActivityAt, profile.CreatedAt, profile.UpdatedAt,
             }),
-            ["goldenRecordLineage"] = ToJson(golden.Select(g => new { field = g.Field, value = g.Value, source = g.Source, rule = g.Rule, observed = g.Observed, sourceRecordId = g.SourceRecordId })),
+            ["goldenRecordLineage"] = ToJson(golden.Select(g => new { field = g.Field, value = g.Value, source = g.Source, rule = g.Rule, observed = g.Observed, sourceRecordId = g.SourceRecordId, correctionReason = g.Reason })),
             ["identifiers"] = ToJson(identifiers.Select(i => new { i.Type, i.Value, i.Verified, source = i.SourceKey, i.SourceRecordId, i.FirstSeenAt, i.LastSeenAt })),
             ["sourceRecords"] = ToJson(records.Select(r => new
             {
@@ -119,6 +121,8 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
             ["consentNow"] = ToJson(consentNow.Select(s => new { s.Purpose, s.Status, s.LawfulBasis, s.UpdatedAt, s.ExpiresAt })),
             ["scores"] = ToJson(scores.Select(s => new { s.Kind, s.Value, s.Label, s.ModelVersion, s.ScoredAt, reasons = Reasons(s.ReasonsJson) })),
             ["notes"] = ToJson(notes.Select(n => new { n.Id, n.CreatedAt, author = authors.GetValueOrDefault(n.AuthorUserId) ?? "a former employee", n.Text, n.FollowUpDueAt, n.CompletedAt })),
+            ["purchasedItems"] = ToJson(purchases.Select(i => new { i.Sku, i.Name, i.Category, i.Quantity, i.UnitPriceMinor, i.Currency, i.PurchasedAt, order = i.OrderReference })),
+            ["offerResponses"] = ToJson(offerFeedback.Select(f => new { offer = f.OfferCode, f.Item, f.Outcome, f.ModelVersion, f.RecordedAt })),
             ["traits"] = ToJson(traits.Select(t => new { t.Key, t.Value, source = t.SourceKey, t.UpdatedAt })),
             ["merges"] = ToJson(merges.Select(m => new { m.MergedId, m.MergedAt, m.Rule })),
             ["profileViews"] = ToJson(views.Select(v => new { v.At, viewer = v.UserName, profileId = long.Parse(v.TargetId!, CultureInfo.InvariantCulture), v.Action })),
@@ -145,6 +149,10 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
                 Csv(zip, "scores.csv", ["scored", "kind", "value", "label", "model_version", "reasons"],
                     scores.Select(s => new[] { Time(s.ScoredAt), s.Kind.ToString(), s.Value.ToString("0.####", CultureInfo.InvariantCulture), s.Label, s.ModelVersion,
                         string.Join("; ", Reasons(s.ReasonsJson)) }));
+                Csv(zip, "purchased-items.csv", ["purchased", "sku", "name", "category", "quantity", "unit_price", "currency", "order"],
+                    purchases.Select(i => new[] { Time(i.PurchasedAt), i.Sku, i.Name, i.Category, i.Quantity.ToString(CultureInfo.InvariantCulture), Amount(i.UnitPriceMinor), i.Currency, i.OrderReference }));
+                Csv(zip, "offer-responses.csv", ["recorded", "offer", "item", "outcome", "model_version"],
+                    offerFeedback.Select(f => new[] { Time(f.RecordedAt), f.OfferCode, f.Item, f.Outcome.ToString(), f.ModelVersion }));
                 Csv(zip, "notes.csv", ["written", "author", "text", "follow_up_due", "completed"],
                     notes.Select(n => new[] { Time(n.CreatedAt), authors.GetValueOrDefault(n.AuthorUserId) ?? "a former employee", n.Text,
                         n.FollowUpDueAt is { } d ? Time(d) : "", n.CompletedAt is { } c ? Time(c) : "" }));
@@ -174,14 +182,14 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         return new AccessPackageFile(fileName, content, id);
     }
 
-    private sealed record GoldenRow(string Field, string? Value, string Source, string Rule, DateTime? Observed, long? SourceRecordId);
+    private sealed record GoldenRow(string Field, string? Value, string Source, string Rule, DateTime? Observed, long? SourceRecordId, string? Reason = null);
 
     /// <summary>Every golden-record value with its lineage, then the figures the portal computes from the timeline.</summary>
     private static List<GoldenRow> GoldenRows(Customer profile)
     {
         var rows = profile.Lineage
             .OrderBy(l => Array.IndexOf(Profiles.GoldenRecord.Fields, l.Field) is var i && i < 0 ? int.MaxValue : i).ThenBy(l => l.Field, StringComparer.Ordinal)
-            .Select(l => new GoldenRow(l.Field, l.Value, l.SourceKey, l.Rule, l.ObservedAt, l.SourceRecordId)).ToList();
+            .Select(l => new GoldenRow(l.Field, l.Value, l.SourceKey, l.Rule, l.ObservedAt, l.SourceRecordId, l.Reason)).ToList();
         void Computed(string field, string? value)
         {
             if (!string.IsNullOrEmpty(value)) rows.Add(new GoldenRow(field, value, "computed", "derived from the timeline", null, null));
@@ -213,6 +221,8 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         consent-history.csv  Every consent choice (granted, denied, withdrawn) per purpose, with its evidence and lawful basis.
         scores.csv           What the portal's models predicted (e.g. churn risk, next best offer), the model version and the
                              reasons the model gave.
+        purchased-items.csv  The products on your orders: product code, name, category, quantity and unit price.
+        offer-responses.csv  The offers our staff recorded you accepted or declined.
         notes.csv            Notes and follow-ups our staff wrote about you, with author and time.
         traits.csv           Other attributes a source or staff set on your profile (e.g. a membership plan).
         profile-views.csv    Who at our company opened your profile and when, including the merged profiles listed above.

@@ -50,8 +50,11 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         [typeof(ConsentState)] = "deleted",
         [typeof(CustomerTrait)] = "deleted",
         [typeof(CustomerScore)] = "deleted",
+        [typeof(PurchasedItem)] = "deleted",
+        [typeof(OfferFeedback)] = "deleted",
         [typeof(ProfileMatchKey)] = "deleted",
         [typeof(CustomerSearchKey)] = "deleted",
+        [typeof(StageMark)] = "deleted (the insights job's last-seen lifecycle stage; its dashboards hold aggregates only)",
         [typeof(MatchReview)] = "deleted (either side)",
         [typeof(MergeRecord)] = "deleted (either side): its evidence quotes values",
         [typeof(QuarantinedRecord)] = "deleted when its payload mentions one of the person's identifiers",
@@ -203,12 +206,15 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         removed["interactions"] = await store.Interactions.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["notes"] = await store.Notes.Where(n => ids.Contains(n.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["scores"] = await store.Scores.Where(s => ids.Contains(s.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["purchased items"] = await store.PurchasedItems.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["offer feedback"] = await store.OfferFeedback.Where(f => ids.Contains(f.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["consent events"] = await store.ConsentEvents.Where(c => ids.Contains(c.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["consent states"] = await store.ConsentStates.Where(c => ids.Contains(c.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["traits"] = await store.Traits.Where(t => ids.Contains(t.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["identifiers"] = await store.Identifiers.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match keys"] = await store.MatchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["search keys"] = await store.SearchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["stage marks"] = await store.StageMarks.Where(m => ids.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match reviews"] = await store.MatchReviews.Where(r => ids.Contains(r.LeftCustomerId)).ExecuteDeleteAsync(cancellationToken)
             + await store.MatchReviews.Where(r => ids.Contains(r.RightCustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["merges"] = await store.Merges.Where(m => ids.Contains(m.SurvivorId)).ExecuteDeleteAsync(cancellationToken)

@@ -28,7 +28,7 @@ public sealed class ProfileCorrections(IDbContextFactory<ProfileStore> stores, T
             throw new InvalidOperationException($"Profile {customerId} is {customer.Status.ToString().ToLowerInvariant()}: correct the profile it became part of.");
         var normalised = Normalise(field, value, customer.Country);
         var now = clock.GetUtcNow().UtcDateTime;
-        GoldenRecord.Rectify(customer, field, normalised, $"rectified by {actor.Name}", now);
+        GoldenRecord.Rectify(customer, field, normalised, $"rectified by {actor.Name}", now, reason.Trim());
         customer.UpdatedAt = now;
         customer.Version++;
         store.AuditLog.Add(Audit(actor, "profile.rectified", customerId, $"{field}{(requestId is { } r ? $" (request {r})" : "")}: {reason.Trim()}", now));

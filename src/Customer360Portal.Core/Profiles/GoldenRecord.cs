@@ -76,14 +76,15 @@ public static class GoldenRecord
 
     /// <summary>
     /// A person's correction of a field (null clears it): the value wins over every source until a person changes it
-    /// again, and its lineage says who rectified it and when.
+    /// again, and its lineage says who rectified it, when and why.
     /// </summary>
-    public static void Rectify(Customer customer, string field, string? value, string rectifiedBy, DateTime at)
+    public static void Rectify(Customer customer, string field, string? value, string rectifiedBy, DateTime at, string? reason = null)
     {
         if (!Fields.Contains(field)) throw new ArgumentOutOfRangeException(nameof(field));
         customer.Lineage.RemoveAll(l => l.Field == field);
         Assign(customer, field, value);
-        customer.Lineage.Add(new CustomerFieldLineage { Field = field, Value = value, SourceKey = rectifiedBy, ObservedAt = at, Rule = RectifiedRule });
+        customer.Lineage.Add(new CustomerFieldLineage { Field = field, Value = value, SourceKey = rectifiedBy, ObservedAt = at, Rule = RectifiedRule,
+            Reason = reason is null ? null : reason.Length <= 400 ? reason : reason[..400] });
         customer.NormalizedName = NormalizeName(customer.GivenName, customer.FamilyName);
     }
 
@@ -196,12 +197,18 @@ public static class Metrics
             if (customer.FirstPurchaseAt is null || record.OccurredAt < customer.FirstPurchaseAt) customer.FirstPurchaseAt = record.OccurredAt;
             if (customer.LastPurchaseAt is null || record.OccurredAt > customer.LastPurchaseAt) customer.LastPurchaseAt = record.OccurredAt;
         }
-        customer.LifecycleStage = customer.OrderCount switch
-        {
-            >= 2 => LifecycleStage.Retention,
-            1 => LifecycleStage.Purchase,
-            _ when record.InteractionType is { } t && Journey.StageOf(t) > customer.LifecycleStage => Journey.StageOf(t),
-            _ => customer.LifecycleStage,
-        };
+        customer.LifecycleStage = NextStage(customer.LifecycleStage, customer.OrderCount, record.InteractionType);
     }
+
+    /// <summary>
+    /// The stored lifecycle stage after one more record: by order count once the person bought, else the furthest stage an
+    /// interaction reached. The insights job replays it over old interactions to seed the stage-flow history.
+    /// </summary>
+    public static LifecycleStage NextStage(LifecycleStage current, int orderCount, string? interactionType) => orderCount switch
+    {
+        >= 2 => LifecycleStage.Retention,
+        1 => LifecycleStage.Purchase,
+        _ when interactionType is { } t && Journey.StageOf(t) > current => Journey.StageOf(t),
+        _ => current,
+    };
 }

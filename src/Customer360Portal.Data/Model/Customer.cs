@@ -62,6 +62,8 @@ public class CustomerFieldLineage
     public DateTime ObservedAt { get; set; }
     /// <summary>Survivorship rule that chose the value (e.g. "most-recent", "most-trusted-source", "rectified").</summary>
     public string Rule { get; set; } = "";
+    /// <summary>Why a person rectified the value (only with the "rectified" rule); shown with the lineage.</summary>
+    public string? Reason { get; set; }
 }
 
 /// <summary>Lineage as JSON on the profile row; times are UTC (SQL Server's FOR JSON writes them without a zone).</summary>

@@ -71,6 +71,12 @@ public static class DemoMode
                 sources[prefix + "Folder"] = Path.Combine(dropRoot, source.Key);
         }
         builder.Configuration.AddInMemoryCollection(sources);
+        // The demo fills up in minutes: its insights refresh every two minutes instead of hourly, and rebuild every ten
+        // minutes instead of daily (unless configured), so the charts follow the backfill.
+        var insights = new Dictionary<string, string?>();
+        if (builder.Configuration["Insights:Interval"] is null) insights["Insights:Interval"] = "00:02:00";
+        if (builder.Configuration["Insights:FullRebuildInterval"] is null) insights["Insights:FullRebuildInterval"] = "00:10:00";
+        builder.Configuration.AddInMemoryCollection(insights);
 
         builder.Services.AddSingleton<DemoWorld>();
         builder.Services.AddHostedService<DemoFeeder>();

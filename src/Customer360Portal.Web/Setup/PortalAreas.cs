@@ -55,6 +55,10 @@ public static class PortalAreas
         "Build audiences from rules and export the customers who consented.");
     public static readonly PortalArea Insights = new("Insights", "insights", Icons.Material.Filled.Insights, Policies.Marketing, MarketerRoles,
         "Lifecycle, revenue, churn risk and consent at a glance.");
+    public static readonly PortalArea Offers = new("Offers", "offers", Icons.Material.Filled.LocalOffer, Policies.Marketing, MarketerRoles,
+        "Define the products and campaigns next best offer proposes, and who may get them.");
+    public static readonly PortalArea Models = new("Models", "models", Icons.Material.Filled.ModelTraining, Policies.Marketing, MarketerRoles,
+        "How good the churn model is, which version is active, and when it was trained.");
     public static readonly PortalArea Consent = new("Consent", "privacy/consent", Icons.Material.Filled.VerifiedUser, Policies.Privacy, PrivacyRoles,
         "Consent per purpose and channel, with its history.");
     public static readonly PortalArea Requests = new("Requests", "privacy/requests", Icons.Material.Filled.Gavel, Policies.Privacy, PrivacyRoles,
@@ -72,7 +76,7 @@ public static class PortalAreas
     public static readonly PortalArea DataQuality = new("Data quality", "admin/quality", Icons.Material.Filled.FactCheck, Policies.Administration, AdminRoles,
         "Completeness, validity, duplicates and quarantine.");
 
-    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Consent, Requests, AuditLog, Users, Sync, Quarantine, Resolution, DataQuality];
+    public static readonly IReadOnlyList<PortalArea> All = [Customers, MatchReview, Segments, Insights, Offers, Models, Consent, Requests, AuditLog, Users, Sync, Quarantine, Resolution, DataQuality];
 
     public static IEnumerable<PortalArea> For(System.Security.Claims.ClaimsPrincipal user) =>
         All.Where(a => a.Roles.Any(user.IsInRole));

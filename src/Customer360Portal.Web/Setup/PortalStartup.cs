@@ -25,6 +25,7 @@ public static class PortalStartup
         {
             await DemoUsers.EnsureAsync(users);
             await app.StartDemoSourcesAsync();
+            await Core.DemoData.DemoOffers.EnsureAsync(app.Services.GetRequiredService<Core.Predictions.Offers.Portal.OfferDefinitions>(), app.Services.GetRequiredService<TimeProvider>());
             app.PrintDemoBanner();
         }
         else if (!await users.AnyAdminAsync())

@@ -129,3 +129,36 @@ public class CustomerTimelineTests
         Assert.All(audited, a => Assert.DoesNotContain("@", a.Details));
     }
 }
+
+public class CustomerTimelineOfferAnswerTests
+{
+    [Fact]
+    public async Task OfferAnswer_ShowsOnTheTimeline_FiltersAndOpens()
+    {
+        var (test, id) = await CustomerViewTestData.CustomerAsync();
+        await using var _ = test;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            store.OfferFeedback.Add(new OfferFeedback
+            {
+                CustomerId = id, OriginCustomerId = id, OfferCode = "coffee-grinder", Item = "HP-KIT-150", Outcome = OfferOutcome.Declined,
+                ModelVersion = "nbo-2", RecordedAt = new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc), RecordedByUserId = "user-1",
+            });
+            await store.SaveChangesAsync();
+        }
+        var timeline = test.Get<CustomerTimeline>();
+
+        var all = await timeline.PageAsync(id, TimelineFilter.All, 0, 100);
+        var offers = await timeline.PageAsync(id, new TimelineFilter { Categories = new HashSet<TimelineCategory> { TimelineCategory.Offers } }, 0, 100);
+        var byWord = await timeline.PageAsync(id, new TimelineFilter { Text = "declined" }, 0, 100);
+        var facets = await timeline.FacetsAsync(id);
+
+        var entry = Assert.Single(all.Items, e => e.Kind == TimelineEntryKind.OfferAnswer);
+        Assert.Equal(("Offer coffee-grinder declined", TimelineCategory.Offers, InteractionChannel.Agent), (entry.Summary, entry.Category, entry.Channel));
+        Assert.Equal([entry.Key], offers.Items.Select(e => e.Key));
+        Assert.Contains(byWord.Items, e => e.Key == entry.Key);
+        Assert.Equal(1, facets.Categories[TimelineCategory.Offers]);
+        var detail = await timeline.DetailAsync(id, TimelineEntryKind.OfferAnswer, entry.Id, ProfileMasking.ForRoles([PortalRoles.Agent]), new("user-1", "agent"));
+        Assert.Contains(detail!.Facts, f => f is { Name: "Model", Value: "nbo-2" });
+    }
+}

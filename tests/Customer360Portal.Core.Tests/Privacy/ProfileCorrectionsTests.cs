@@ -40,7 +40,7 @@ public class ProfileCorrectionsTests
         var profile = await store.Customers.SingleAsync(c => c.Id == id);
         Assert.Equal(("Jonathan", "jonathan.smith@example.com"), (profile.GivenName, profile.Email));
         var lineage = profile.Lineage.Single(l => l.Field == nameof(Customer.GivenName));
-        Assert.Equal((GoldenRecord.RectifiedRule, "rectified by Pat Privacy"), (lineage.Rule, lineage.SourceKey));
+        Assert.Equal((GoldenRecord.RectifiedRule, "rectified by Pat Privacy", "Customer spelled it on the phone"), (lineage.Rule, lineage.SourceKey, lineage.Reason));
         Assert.Equal(2, await store.AuditLog.CountAsync(a => a.Action == "profile.rectified" && a.TargetId == id.ToString()));
         var bad = await Assert.ThrowsAsync<ArgumentException>(() => test.Get<ProfileCorrections>().RectifyAsync(id, nameof(Customer.Email), "not-an-email", "typo", Officer));
         Assert.DoesNotContain("not-an-email", bad.Message);

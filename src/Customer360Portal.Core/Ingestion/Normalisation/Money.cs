@@ -13,4 +13,8 @@ public static class Money
         var amount = amountMinor / Currencies.Factor(exponent);
         return $"{code} {amount.ToString("N" + exponent.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
     }
+
+    /// <summary>Minor units in major units (123450 GBP → 1234.50); unchanged without a known currency.</summary>
+    public static decimal ToMajor(long amountMinor, string? currency) =>
+        currency is not null && Currencies.TryGet(currency, out _, out var exponent) ? amountMinor / Currencies.Factor(exponent) : amountMinor;
 }

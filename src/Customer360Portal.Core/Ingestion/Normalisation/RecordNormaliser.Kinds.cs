@@ -23,6 +23,9 @@ public sealed partial class RecordNormaliser
     private static readonly string[] TicketChannels = ["email", "phone", "chat", "web"];
     private static readonly InteractionChannel[] TicketChannelValues =
         [InteractionChannel.Email, InteractionChannel.Phone, InteractionChannel.Chat, InteractionChannel.Web];
+    private static readonly string[] OrderChannels = ["web", "app", "phone", "store", "email", "chat"];
+    private static readonly InteractionChannel[] OrderChannelValues =
+        [InteractionChannel.Web, InteractionChannel.App, InteractionChannel.Phone, InteractionChannel.Store, InteractionChannel.Email, InteractionChannel.Chat];
     private static readonly string[] EmailEventTypes = ["sent", "delivered", "opened", "clicked", "bounced", "unsubscribed", "complained"];
     private static readonly string[] EmailInteractionTypes =
         ["email.sent", "email.delivered", "email.opened", "email.clicked", "email.bounced", "email.unsubscribed", "email.complained"];
@@ -104,13 +107,16 @@ public sealed partial class RecordNormaliser
 
         r.Choice(root, "status", OrderStatuses,
             "must be one of placed, paid, shipped, delivered, returned, cancelled", out int status);
+        // Where the order was placed: revenue per channel on the insights dashboard depends on it.
+        r.Choice(root, "channel", OrderChannels, "must be one of web, app, phone, store, email, chat", out int channel);
         var accountId = OptionalId(r, root, "accountId");
         var address = Address(r, root, "shippingAddress", "shippingAddress", segmentNames: false);
         var email = r.Email(root, "email", out var emailAddress);
         var phone = r.Phone(root, "phone", address.Country, out var phoneNumber);
         r.Name(root, "firstName", out var givenName);
         r.Name(root, "lastName", out var familyName);
-        int items = Lines(r, root, currency, exponent);
+        var orderLines = new List<OrderLine>();
+        int items = Lines(r, root, currency, exponent, orderLines);
         if (accountId.State == FieldState.Missing && email == FieldState.Missing && phone == FieldState.Missing)
         {
             r.Fail("accountId/email/phone", "at least one is required");
@@ -143,17 +149,18 @@ public sealed partial class RecordNormaliser
             Postcode = address.Postcode,
             Country = address.Country,
             InteractionType = interaction,
-            Channel = InteractionChannel.Web,
+            Channel = channel < 0 ? InteractionChannel.Web : OrderChannelValues[channel],
             Summary = summary,
             AmountMinor = totalMinor,
             Currency = currency,
             Reference = orderNumber,
+            Lines = orderLines.Count > 0 ? orderLines : null,
             Traits = EmptyTraits,
         };
     }
 
-    /// <summary>Checks the order lines; returns the number of items (sum of quantities).</summary>
-    private int Lines(RecordReader r, JsonElement root, string? currency, int exponent)
+    /// <summary>Checks the order lines and collects the valid ones into <paramref name="valid"/>; returns the number of items (sum of quantities).</summary>
+    private int Lines(RecordReader r, JsonElement root, string? currency, int exponent, List<OrderLine> valid)
     {
         if (!RecordReader.TryGet(root, "lines", out var lines)) return 0;
         if (lines.ValueKind != JsonValueKind.Array)
@@ -176,9 +183,10 @@ public sealed partial class RecordNormaliser
                 r.Fail(FieldPath.At("lines", i), "must be an object");
                 continue;
             }
-            var sku = r.Text(line, FieldPath.At("lines", i, "sku"), out _, TextRules.MaxIdLength);
-            var name = r.Text(line, FieldPath.At("lines", i, "name"), out _);
-            r.Text(line, FieldPath.At("lines", i, "category"), out _);
+            var sku = r.Text(line, FieldPath.At("lines", i, "sku"), out var skuText, TextRules.MaxIdLength);
+            var name = r.Text(line, FieldPath.At("lines", i, "name"), out var nameText);
+            var category = r.Text(line, FieldPath.At("lines", i, "category"), out var categoryText);
+            long lineCount = 0;
             if (sku == FieldState.Missing && name == FieldState.Missing) r.Fail(FieldPath.At("lines", i), "needs a sku or a name");
 
             var quantityPath = FieldPath.At("lines", i, "quantity");
@@ -197,12 +205,21 @@ public sealed partial class RecordNormaliser
             else
             {
                 items += (int)count;
+                lineCount = count;
             }
 
             var pricePath = FieldPath.At("lines", i, "unitPrice");
             var price = r.Amount(line, pricePath, out var unitPrice);
             r.Require(price, pricePath);
-            if (price == FieldState.Valid && currency is not null) r.ToMinorUnits(unitPrice, pricePath, currency, exponent, out _);
+            long unitMinor = 0;
+            var priced = price == FieldState.Valid && currency is not null && r.ToMinorUnits(unitPrice, pricePath, currency, exponent, out unitMinor);
+            // Kept for next best offer and segments; the record is refused anyway when any line is invalid.
+            if (lineCount > 0 && priced && (sku == FieldState.Valid || name == FieldState.Valid))
+                valid.Add(new OrderLine(
+                    sku == FieldState.Valid ? skuText.Trim() : TextRules.CollapseWhitespace(nameText),
+                    name == FieldState.Valid ? TextRules.CollapseWhitespace(nameText) : null,
+                    category == FieldState.Valid ? TextRules.CollapseWhitespace(categoryText) : null,
+                    (int)lineCount, unitMinor));
         }
         return items;
     }

@@ -76,7 +76,7 @@ public sealed class ChurnModel
     {
         if (trees is null || linear is null) throw new InvalidOperationException("Only blended churn models are stored.");
         if (categoricalNames.Count > 0) throw new InvalidOperationException("Only models over the feature builder's numeric features are stored.");
-        var inputSchema = ChurnTable.FromFeatureRows([]).ToDataView().Schema;
+        var inputSchema = ChurnTable.FromFeatureRows([], numericNames).ToDataView().Schema;
         var featurizedSchema = featurizer.GetOutputSchema(inputSchema);
         using var stream = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
@@ -95,9 +95,13 @@ public sealed class ChurnModel
         return stream.ToArray();
     }
 
-    /// <summary>Loads a model saved with <see cref="Save"/>; explanations work as on the trained one.</summary>
-    public static ChurnModel Load(byte[] bytes, int seed = 1)
+    /// <summary>
+    /// Loads a model saved with <see cref="Save"/>; explanations work as on the trained one. <paramref name="columns"/>
+    /// are the numeric columns it was trained on (the feature builder's when null).
+    /// </summary>
+    public static ChurnModel Load(byte[] bytes, IReadOnlyList<string>? columns = null, int seed = 1)
     {
+        columns ??= ChurnFeatureBuilder.FeatureNames;
         var ml = new MLContext(seed);
         using var zip = OpenStored(bytes);
         ITransformer Part(string name)
@@ -117,8 +121,8 @@ public sealed class ChurnModel
         float[] means;
         using (var meansEntry = zip.GetEntry("linear-means.json")?.Open() ?? throw new InvalidDataException("The stored churn model has no feature means."))
             means = System.Text.Json.JsonSerializer.Deserialize<float[]>(meansEntry) ?? [];
-        var slotOwner = Enumerable.Range(0, ChurnFeatureBuilder.FeatureNames.Count).ToArray();
-        return new ChurnModel(ml, featurizer, new TreePart(trees), LinearPart.From(linear, means), ChurnTable.FromFeatureRows([]), slotOwner);
+        var slotOwner = Enumerable.Range(0, columns.Count).ToArray();
+        return new ChurnModel(ml, featurizer, new TreePart(trees), LinearPart.From(linear, means), ChurnTable.FromFeatureRows([], columns), slotOwner);
     }
 
     private static System.IO.Compression.ZipArchive OpenStored(byte[] bytes)

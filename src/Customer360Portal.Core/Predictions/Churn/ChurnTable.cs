@@ -33,9 +33,11 @@ public sealed class ChurnTable
     public int RowCount => Ids.Count;
     public int Positives => Labels.Count(l => l);
 
-    public static ChurnTable FromFeatureRows(IReadOnlyList<ChurnFeatureRow> rows)
+    public static ChurnTable FromFeatureRows(IReadOnlyList<ChurnFeatureRow> rows) => FromFeatureRows(rows, ChurnFeatureBuilder.FeatureNames);
+
+    /// <summary>Rows whose features are in <paramref name="names"/> order (e.g. a <see cref="ChurnFeatureLayout"/>'s columns).</summary>
+    public static ChurnTable FromFeatureRows(IReadOnlyList<ChurnFeatureRow> rows, IReadOnlyList<string> names)
     {
-        var names = ChurnFeatureBuilder.FeatureNames;
         var columns = names.Select((name, i) => new NumericColumn(name, rows.Select(r => r.Features[i]).ToArray())).ToList();
         return new ChurnTable(rows.Select(r => r.CustomerId).ToList(), rows.Select(r => r.Churned).ToList(), columns, []);
     }

@@ -35,6 +35,7 @@ public static class ChurnWords
             if (float.IsNaN(gap)) return $"no purchase for {Days(recency)}, only one purchase so far";
             return gap < 1 ? $"no purchase for {Days(recency)}, earlier purchases all on the same day" : $"no purchase for {Days(recency)}, usually every {Days(gap)}";
         }
+        if (ProfileWords(feature, value, other) is { } profile) return $"{profile} {Effect(raises)}";
         if (float.IsNaN(value) && feature != ChurnFeatureBuilder.RecencyToMeanGap)
             return ChurnFeatureBuilder.FeatureNames.Contains(feature) ? $"{feature} unknown {Effect(raises)}" : Generic(feature, "(blank)", raises);
         var text = feature switch
@@ -58,6 +59,46 @@ public static class ChurnWords
             _ => $"{feature} = {value.ToString("0.##", ci)}",
         };
         return $"{text} {Effect(raises)}";
+    }
+
+    /// <summary>Words for the profile and trait columns of <see cref="ChurnFeatureLayout"/>; null for other columns.</summary>
+    private static string? ProfileWords(string feature, float value, Func<string, float> other)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var known = !float.IsNaN(value);
+        var count = known ? (int)Math.Round(value) : 0;
+        string Days(string what, string never) => known ? $"last {what} {Plural(count, "day")} ago" : never;
+        if (feature.StartsWith(ChurnFeatureLayout.TraitPrefix, StringComparison.Ordinal))
+        {
+            var trait = feature[ChurnFeatureLayout.TraitPrefix.Length..];
+            var equals = trait.IndexOf('=');
+            if (!known) return $"{(equals < 0 ? trait : trait[..equals])} not known";
+            return equals < 0 ? $"{trait} is {value.ToString("0.##", ci)}"
+                : value >= 0.5 ? $"{trait[..equals]} is {trait[(equals + 1)..]}" : $"{trait[..equals]} is not {trait[(equals + 1)..]}";
+        }
+        return feature switch
+        {
+            ChurnFeatureLayout.ReturnsTotal => $"{Plural(count, "return")} in total",
+            ChurnFeatureLayout.ReturnsLast90Days => $"{Plural(count, "return")} in the last 90 days",
+            ChurnFeatureLayout.ReturnRate => $"returns {value.ToString("P0", ci)} of orders",
+            ChurnFeatureLayout.TicketsTotal => $"{Plural(count, "support ticket")} in total",
+            ChurnFeatureLayout.TicketsLast90Days => $"{Plural(count, "support ticket")} in the last 90 days",
+            ChurnFeatureLayout.TicketsUnresolved => count == 0 ? "no unresolved support ticket" : $"{Plural(count, "unresolved support ticket")}",
+            ChurnFeatureLayout.SatisfactionAverage => known ? $"rates support {value.ToString("0.#", ci)} of 5 on average" : "never rated support",
+            ChurnFeatureLayout.LowSatisfactionTickets => $"{Plural(count, "poorly rated ticket")}",
+            ChurnFeatureLayout.EmailsOpenedLast90Days => $"opened {Plural(count, "email")} in the last 90 days",
+            ChurnFeatureLayout.EmailsClickedLast90Days => $"clicked {Plural(count, "email")} in the last 90 days",
+            ChurnFeatureLayout.EmailOpenRate180Days => known ? $"opens {value.ToString("P0", ci)} of emails" : "no emails sent in the last 180 days",
+            ChurnFeatureLayout.DaysSinceEmailEngagement => Days("opened an email", "never opened an email"),
+            ChurnFeatureLayout.WebVisitsLast30Days => $"{Plural(count, "web visit")} in the last 30 days",
+            ChurnFeatureLayout.WebVisitsLast90Days or ChurnFeatureLayout.WebVisitsPrevious90Days or ChurnFeatureLayout.WebTrend =>
+                $"{Plural((int)other(ChurnFeatureLayout.WebVisitsLast90Days), "web visit")} in the last 90 days against {(int)other(ChurnFeatureLayout.WebVisitsPrevious90Days)} in the 90 days before",
+            ChurnFeatureLayout.DaysSinceWebVisit => Days("visited the website or app", "never visited the website or app"),
+            ChurnFeatureLayout.EmailMarketingConsent => !known ? "no email-marketing consent on record"
+                : value >= 0.5 ? "agreed to marketing emails" : "declined marketing emails",
+            ChurnFeatureLayout.ConsentWithdrawalsLastYear => $"withdrew email consent {Plural(count, "time")} in the last year",
+            _ => null,
+        };
     }
 
     private static string Effect(bool raises) => raises ? "raises the risk" : "lowers the risk";

@@ -12,6 +12,9 @@ public sealed record NboEvaluationOptions
 
     public HoldOutRule HoldOut { get; init; } = HoldOutRule.Random;
     public OfferModelOptions Model { get; init; } = new();
+
+    /// <summary>Product, engagement and feedback knowledge (the portal has it; basket files do not).</summary>
+    public OfferContext? Context { get; init; }
 }
 
 /// <summary>Hit rate at k (share of evaluated customers whose held-out item is among the k offers) and the counts behind it.</summary>
@@ -50,17 +53,17 @@ public static class NboEvaluation
             throw new InvalidOperationException("No test customer has two or more distinct items: there is nothing to evaluate.");
 
         var watch = Stopwatch.StartNew();
-        var model = OfferModel.Train(split.Training, options.HoldOut, options.Model with { Seed = options.Seed }, cancellationToken);
+        var model = OfferModel.Train(split.Training, options.HoldOut, options.Model with { Seed = options.Seed }, cancellationToken, options.Context);
         watch.Stop();
         var stats = model.Stats;
 
         var owned = split.Tests.Select(t => (IReadOnlySet<string>)t.Owned).ToList();
-        var offers = model.RecommendMany(owned, options.K, withReasons: false);
+        var offers = model.RecommendMany(owned, options.K, withReasons: false, split.Tests.Select(t => t.CustomerId).ToList());
         int modelHits = 0, popularityHits = 0, coPurchaseHits = 0, inCandidates = 0;
         for (var i = 0; i < split.Tests.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (have, hidden) = split.Tests[i];
+            var (_, have, hidden) = split.Tests[i];
             if (offers[i].Any(o => o.Item == hidden)) modelHits++;
             if (OfferBaselines.Popularity(stats, have, options.K).Contains(hidden)) popularityHits++;
             if (OfferBaselines.CoPurchase(stats, have, options.K).Contains(hidden)) coPurchaseHits++;
@@ -74,7 +77,7 @@ public static class NboEvaluation
             Rate(inCandidates), model.TrainingPairs, watch.Elapsed);
     }
 
-    internal sealed record EvaluationSplit(IReadOnlyList<PurchaseHistory> Training, IReadOnlyList<(HashSet<string> Owned, string HeldOut)> Tests);
+    internal sealed record EvaluationSplit(IReadOnlyList<PurchaseHistory> Training, IReadOnlyList<(string CustomerId, HashSet<string> Owned, string HeldOut)> Tests);
 
     /// <summary>The seeded customer split and the held-out item of each evaluable test customer.</summary>
     internal static EvaluationSplit Split(IReadOnlyList<PurchaseHistory> histories, NboEvaluationOptions options)
@@ -84,14 +87,14 @@ public static class NboEvaluation
         random.Shuffle(order);
         var trainCount = (int)Math.Round(histories.Count * Math.Clamp(options.TrainFraction, 0, 1));
         var training = order.Take(trainCount).Order().Select(i => histories[i]).ToList();
-        var tests = new List<(HashSet<string>, string)>();
+        var tests = new List<(string, HashSet<string>, string)>();
         var holdOutRandom = new Random(unchecked(options.Seed * 31 + 7));
         foreach (var i in order.Skip(trainCount).Order())
         {
             var distinct = histories[i].DistinctItems();
             if (distinct.Count < 2) continue;
             var hidden = HoldOut.Choose(distinct, options.HoldOut, holdOutRandom);
-            tests.Add((distinct.Where(d => !string.Equals(d, hidden, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal), hidden));
+            tests.Add((histories[i].CustomerId, distinct.Where(d => !string.Equals(d, hidden, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal), hidden));
         }
         return new EvaluationSplit(training, tests);
     }

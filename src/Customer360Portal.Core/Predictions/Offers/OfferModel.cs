@@ -24,7 +24,53 @@ public sealed record OfferModelOptions
     public int Leaves { get; init; } = 15;
     public int MinimumExamplesPerLeaf { get; init; } = 50;
     public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>How much one recorded accept or decline weighs against one hidden-item example in training.</summary>
+    public float FeedbackWeight { get; init; } = 5;
 }
+
+/// <summary>What is known about a product beyond the baskets: its category and typical unit price (minor units).</summary>
+public sealed record ItemInfo(string? Category, double TypicalPrice);
+
+/// <summary>A customer's recorded answer to an offer made through <paramref name="Item"/>: accepted (a positive) or declined (a negative).</summary>
+public sealed record FeedbackExample(string CustomerId, string Item, bool Accepted);
+
+/// <summary>
+/// What the store knows beyond purchase histories: each product's category and price, each customer's engagement with
+/// the company's channels (email clicks, web and app sessions), and offer feedback. Evaluation on bare baskets has
+/// none of it; those features are then zero and the model ranks on co-purchase patterns alone.
+/// </summary>
+public sealed class OfferContext
+{
+    public static readonly OfferContext None = new();
+
+    public IReadOnlyDictionary<string, ItemInfo> Items { get; init; } = new Dictionary<string, ItemInfo>(StringComparer.Ordinal);
+
+    /// <summary>Channel interactions per customer id over the recent past.</summary>
+    public IReadOnlyDictionary<string, int> Engagement { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    public IReadOnlyList<FeedbackExample> Feedback { get; init; } = [];
+
+    /// <summary>The customer as the features see them: owned items, category shares, price level and engagement.</summary>
+    public Shopper ShopperOf(string? customerId, IReadOnlySet<string> owned)
+    {
+        var categories = new Dictionary<string, double>(StringComparer.Ordinal);
+        double priceSum = 0;
+        var priced = 0;
+        foreach (var item in owned)
+        {
+            if (!Items.TryGetValue(item, out var info)) continue;
+            if (info.Category is { } category) categories[category] = categories.GetValueOrDefault(category) + 1;
+            if (info.TypicalPrice > 0) { priceSum += info.TypicalPrice; priced++; }
+        }
+        foreach (var key in categories.Keys.ToList()) categories[key] /= owned.Count;
+        return new Shopper(owned, categories, priced == 0 ? 0 : priceSum / priced,
+            customerId is not null && Engagement.TryGetValue(customerId, out var engaged) ? engaged : 0);
+    }
+}
+
+/// <summary>One customer for the model: what they own, the share of each category among it, the mean typical price of it, and their channel engagement.</summary>
+public sealed record Shopper(IReadOnlySet<string> Owned, IReadOnlyDictionary<string, double> CategoryShares, double MeanPrice, int Engagement);
 
 /// <summary>Which item of a customer's history is hidden: the last new item in time, or a random one.</summary>
 public enum HoldOutRule
@@ -43,29 +89,33 @@ public sealed record Offer(string Item, double Score, OfferReason Reason);
 /// Trained by hiding one item of each training customer: the hidden item is the positive, sampled other candidates the
 /// negatives. The features of a training pair come from statistics over the other folds of training customers, so the
 /// label never leaks into them; offers are made with statistics over all training histories.
-/// No price, category or channel features: the inputs carry none (see the README).
+/// With an <see cref="OfferContext"/> (the store has one; bare baskets do not) three more features describe the pair:
+/// the customer's affinity for the candidate's category, the candidate's price against the customer's usual price
+/// level, and the customer's channel engagement; recorded accepts and declines join the training pairs, weighted.
 /// </summary>
 public sealed class OfferModel
 {
-    internal const int FeatureCount = 13;
+    internal const int FeatureCount = 16;
 
     internal static readonly string[] FeatureNames =
     [
         "log popularity share", "log popularity rank", "co-purchase score", "log co-purchase rank", "max confidence",
         "mean confidence", "max lift", "mean lift", "owned items co-bought", "share of owned co-bought", "owned items",
-        "max reverse confidence", "log max pair count",
+        "max reverse confidence", "log max pair count", "category affinity", "log price ratio", "log channel engagement",
     ];
 
     private readonly MLContext ml;
     private readonly ITransformer model;
     private readonly OfferModelOptions options;
 
-    private OfferModel(MLContext ml, ITransformer model, CoPurchaseStats stats, OfferModelOptions options, int trainingPairs, int positives)
+    private OfferModel(MLContext ml, ITransformer model, CoPurchaseStats stats, OfferModelOptions options, int trainingPairs, int positives,
+        OfferContext context)
     {
         this.ml = ml;
         this.model = model;
         this.options = options;
         Stats = stats;
+        Context = context;
         TrainingPairs = trainingPairs;
         TrainingPositives = positives;
     }
@@ -76,11 +126,18 @@ public sealed class OfferModel
     public int TrainingPairs { get; }
     public int TrainingPositives { get; }
 
+    /// <summary>Product, engagement and feedback knowledge the model was trained with.</summary>
+    public OfferContext Context { get; }
+
+    /// <summary>Recorded accepts and declines that joined the training pairs.</summary>
+    public int FeedbackPairs { get; private init; }
+
     /// <summary>Trains on the histories; customers with fewer than two distinct items only feed the statistics.</summary>
     public static OfferModel Train(IReadOnlyList<PurchaseHistory> histories, HoldOutRule holdOut, OfferModelOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, OfferContext? context = null)
     {
         options ??= new OfferModelOptions();
+        context ??= OfferContext.None;
         var random = new Random(options.Seed);
         // Out-of-fold features: the pairs of a fold's customers are described with statistics over the other folds, so
         // a customer's hidden item never counts in its own features (no label leak), and items that are usually
@@ -105,7 +162,8 @@ public sealed class OfferModel
                 var candidates = Candidates(featureStats, owned, options.CandidatesPerSource);
                 var positiveAt = candidates.FindIndex(c => string.Equals(c.Item, hidden, StringComparison.Ordinal));
                 if (positiveAt < 0) continue; // never a candidate: nothing to learn about ranking it
-                rows.Add(new PairRow { Label = true, Features = Features(featureStats, owned, candidates[positiveAt]) });
+                var shopper = context.ShopperOf(histories[h].CustomerId, owned);
+                rows.Add(new PairRow { Label = true, Features = Features(featureStats, shopper, candidates[positiveAt], context) });
                 positives++;
                 candidates.RemoveAt(positiveAt);
                 // Partial Fisher-Yates: a seeded sample of negatives.
@@ -114,8 +172,29 @@ public sealed class OfferModel
                 {
                     var j = random.Next(i, candidates.Count);
                     (candidates[i], candidates[j]) = (candidates[j], candidates[i]);
-                    rows.Add(new PairRow { Label = false, Features = Features(featureStats, owned, candidates[i]) });
+                    rows.Add(new PairRow { Label = false, Features = Features(featureStats, shopper, candidates[i], context) });
                 }
+            }
+        }
+        // Recorded answers are direct evidence: each accept is a positive and each decline a negative, described with the
+        // statistics of all training histories and the customer's items other than the offered one.
+        var allStats = CoPurchaseStats.Build(histories.Select(h => h.Items));
+        var feedbackPairs = 0;
+        if (context.Feedback.Count > 0)
+        {
+            var ownedOf = histories.GroupBy(h => h.CustomerId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.SelectMany(h => h.Items).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+            foreach (var answer in context.Feedback)
+            {
+                var owned = ownedOf.TryGetValue(answer.CustomerId, out var items) ? items.Where(i => i != answer.Item).ToHashSet(StringComparer.Ordinal) : [];
+                rows.Add(new PairRow
+                {
+                    Label = answer.Accepted,
+                    Weight = options.FeedbackWeight,
+                    Features = Features(allStats, context.ShopperOf(answer.CustomerId, owned), CandidateFor(allStats, owned, answer.Item), context),
+                });
+                if (answer.Accepted) positives++;
+                feedbackPairs++;
             }
         }
         if (positives == 0 || positives == rows.Count)
@@ -127,6 +206,7 @@ public sealed class OfferModel
         {
             LabelColumnName = nameof(PairRow.Label),
             FeatureColumnName = nameof(PairRow.Features),
+            ExampleWeightColumnName = nameof(PairRow.Weight),
             NumberOfIterations = options.Iterations,
             NumberOfLeaves = options.Leaves,
             MinimumExampleCountPerLeaf = options.MinimumExamplesPerLeaf,
@@ -136,7 +216,69 @@ public sealed class OfferModel
             NumberOfThreads = 1,
         });
         var model = trainer.Fit(ml.Data.LoadFromEnumerable(rows));
-        return new OfferModel(ml, model, CoPurchaseStats.Build(histories.Select(h => h.Items)), options, rows.Count, positives);
+        return new OfferModel(ml, model, allStats, options, rows.Count, positives, context) { FeedbackPairs = feedbackPairs };
+    }
+
+    /// <summary>The trained ML.NET model as bytes (the statistics are rebuilt from the store's histories when loaded).</summary>
+    public byte[] Save()
+    {
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, ml.Data.LoadFromEnumerable(new List<PairRow>()).Schema, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>A model saved with <see cref="Save"/>, making offers with the given statistics and context.</summary>
+    public static OfferModel Load(byte[] bytes, CoPurchaseStats stats, OfferContext? context = null, OfferModelOptions? options = null)
+    {
+        options ??= new OfferModelOptions();
+        var ml = new MLContext(seed: options.Seed);
+        using var stream = new MemoryStream(bytes);
+        var model = ml.Model.Load(stream, out _);
+        return new OfferModel(ml, model, stats, options, 0, 0, context ?? OfferContext.None);
+    }
+
+    /// <summary>
+    /// The model's score for each (customer, item) pair, whatever the candidates would have been: how offers the
+    /// business defines are ranked. Higher is better; an owned item is never asked about.
+    /// </summary>
+    public float[] ScorePairs(IReadOnlyList<(Shopper Shopper, string Item)> pairs)
+    {
+        var rows = new List<PairRow>(pairs.Count);
+        Shopper? last = null;
+        Dictionary<string, double> scores = [];
+        Dictionary<string, int> ranks = [];
+        foreach (var (shopper, item) in pairs)
+        {
+            if (!ReferenceEquals(shopper, last))
+            {
+                (scores, ranks) = CoPurchaseRanking(Stats, shopper.Owned);
+                last = shopper;
+            }
+            var candidate = new Candidate(item, scores.GetValueOrDefault(item), ranks.GetValueOrDefault(item, Stats.ItemCount), Stats.PopularityRank(item));
+            rows.Add(new PairRow { Features = Features(Stats, shopper, candidate, Context) });
+        }
+        var result = new float[rows.Count];
+        if (rows.Count == 0) return result;
+        var n = 0;
+        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: true))
+            result[n++] = row.Score;
+        return result;
+    }
+
+    private static (Dictionary<string, double> Scores, Dictionary<string, int> Ranks) CoPurchaseRanking(CoPurchaseStats stats, IReadOnlySet<string> owned)
+    {
+        var scores = OfferBaselines.CoPurchaseScores(stats, owned);
+        var ranked = scores.OrderByDescending(s => s.Value).ThenByDescending(s => stats.CountOf(s.Key)).ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => s.Key).ToList();
+        var ranks = new Dictionary<string, int>(ranked.Count, StringComparer.Ordinal);
+        for (var i = 0; i < ranked.Count; i++) ranks[ranked[i]] = i;
+        return (scores, ranks);
+    }
+
+    private static Candidate CandidateFor(CoPurchaseStats stats, IReadOnlySet<string> owned, string item)
+    {
+        var (scores, ranks) = CoPurchaseRanking(stats, owned);
+        return new Candidate(item, scores.GetValueOrDefault(item), ranks.GetValueOrDefault(item, stats.ItemCount), stats.PopularityRank(item));
     }
 
     /// <summary>The top <paramref name="k"/> offers for a customer who owns <paramref name="owned"/>, never an owned item.</summary>
@@ -144,15 +286,18 @@ public sealed class OfferModel
         RecommendMany([owned.ToHashSet(StringComparer.Ordinal)], k, withReasons: true)[0];
 
     /// <summary>Offers for many customers at once (one pass through the model).</summary>
-    public IReadOnlyList<IReadOnlyList<Offer>> RecommendMany(IReadOnlyList<IReadOnlySet<string>> owned, int k, bool withReasons = true)
+    public IReadOnlyList<IReadOnlyList<Offer>> RecommendMany(IReadOnlyList<IReadOnlySet<string>> owned, int k, bool withReasons = true,
+        IReadOnlyList<string>? customerIds = null)
     {
         var rows = new List<PairRow>();
         var candidatesOf = new List<List<Candidate>>(owned.Count);
-        foreach (var have in owned)
+        for (var c = 0; c < owned.Count; c++)
         {
+            var have = owned[c];
             var candidates = Candidates(Stats, have, options.CandidatesPerSource);
             candidatesOf.Add(candidates);
-            rows.AddRange(candidates.Select(c => new PairRow { Features = Features(Stats, have, c) }));
+            var shopper = Context.ShopperOf(customerIds?[c], have);
+            rows.AddRange(candidates.Select(c => new PairRow { Features = Features(Stats, shopper, c, Context) }));
         }
         var scores = new float[rows.Count];
         if (rows.Count > 0)
@@ -197,8 +342,9 @@ public sealed class OfferModel
         return items.Select(i => new Candidate(i, scores.GetValueOrDefault(i), coRank.GetValueOrDefault(i, stats.ItemCount), stats.PopularityRank(i))).ToList();
     }
 
-    internal static float[] Features(CoPurchaseStats stats, IReadOnlySet<string> owned, Candidate candidate)
+    internal static float[] Features(CoPurchaseStats stats, Shopper shopper, Candidate candidate, OfferContext context)
     {
+        var owned = shopper.Owned;
         double maxConfidence = 0, sumConfidence = 0, maxLift = 0, sumLift = 0, maxReverse = 0;
         int coBought = 0, maxPair = 0, known = 0;
         foreach (var have in owned)
@@ -233,12 +379,17 @@ public sealed class OfferModel
             owned.Count,
             (float)maxReverse,
             (float)Math.Log(1 + maxPair),
+            (float)(context.Items.TryGetValue(candidate.Item, out var info) && info.Category is { } category ? shopper.CategoryShares.GetValueOrDefault(category) : 0),
+            (float)(info is { TypicalPrice: > 0 } && shopper.MeanPrice > 0 ? Math.Log(info.TypicalPrice / shopper.MeanPrice) : 0),
+            (float)Math.Log(1 + shopper.Engagement),
         ];
     }
 
     private sealed class PairRow
     {
         public bool Label { get; set; }
+
+        public float Weight { get; set; } = 1;
 
         [VectorType(FeatureCount)]
         public float[] Features { get; set; } = [];

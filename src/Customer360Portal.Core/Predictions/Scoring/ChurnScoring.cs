@@ -61,11 +61,14 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         PredictionModel? active;
         List<ChurnFeatureRow> rows;
         HashSet<long> alreadyScored;
+        ChurnModelSettings? settings = null;
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
             active = await store.PredictionModels.AsNoTracking().Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active)
                 .OrderByDescending(m => m.Id).FirstOrDefaultAsync(cancellationToken);
-            rows = active is null ? [] : await ChurnPurchases.FeatureRowsAsync(store, now, options.Value.HorizonDays, cancellationToken);
+            // The version's own churn rule and columns: a rolled-back version is scored as it was trained.
+            settings = active is null ? null : ChurnModelSettings.Read(active.SettingsJson) ?? new ChurnModelSettings { HorizonDays = options.Value.HorizonDays };
+            rows = settings is null ? [] : await ChurnPurchases.FeatureRowsAsync(store, now, settings.Rule(), settings.Layout(), cancellationToken);
             alreadyScored = [];
             // Whose churn score is stored: their old row is replaced, or removed when they may no longer be scored.
             using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
@@ -94,9 +97,10 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         if (active is null)
             return new ChurnScoringResult("No active churn model: nothing scored.", null, 0, candidates.SkippedByReason, removed);
 
-        var model = ChurnModel.Load(active.ModelBytes);
+        var columns = settings!.Layout().Columns;
+        var model = ChurnModel.Load(active.ModelBytes, columns);
         var scoredRows = Enumerable.Range(0, rows.Count).Where(i => allowed.Contains(candidateIds[i])).ToList();
-        var table = ChurnTable.FromFeatureRows(rows);
+        var table = ChurnTable.FromFeatureRows(rows, columns);
         rows.Clear();
 
         // The model works on batches on every core while the one writer stores the batches before.

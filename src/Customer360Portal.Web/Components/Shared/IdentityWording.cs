@@ -83,11 +83,13 @@ public static class IdentityWording
         _ => field,
     };
 
-    /// <summary>"From crm record 123, rule most-recent, observed 2026-10-05".</summary>
+    /// <summary>"From crm record 123, rule most-recent, observed 2026-10-05"; a correction says who and why.</summary>
     public static string Lineage(GoldenField lineage)
     {
         var origin = lineage.Rule == Core.Profiles.GoldenRecord.RectifiedRule
-            ? $"Rectified by a person ({lineage.SourceKey})"
+            ? lineage.Reason is { Length: > 0 } reason
+                ? $"Rectified by a person ({lineage.SourceKey}; reason: {reason})"
+                : $"Rectified by a person ({lineage.SourceKey})"
             : lineage.SourceRecordId is { } record
                 ? $"From {lineage.SourceKey} record {record.ToString(CultureInfo.InvariantCulture)}"
                 : $"From {lineage.SourceKey}";

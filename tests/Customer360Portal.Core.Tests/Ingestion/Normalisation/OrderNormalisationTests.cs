@@ -29,6 +29,24 @@ public class OrderNormalisationTests
     }
 
     [Theory]
+    [InlineData("web", InteractionChannel.Web)]
+    [InlineData("App", InteractionChannel.App)]
+    [InlineData("phone", InteractionChannel.Phone)]
+    [InlineData("store", InteractionChannel.Store)]
+    public void Normalise_Channel_IsWhereTheOrderWasPlaced(string channel, InteractionChannel expected)
+    {
+        var record = AssertValid(Order, With(Order, ("channel", channel)));
+
+        Assert.Equal(expected, record.Channel);
+    }
+
+    [Fact]
+    public void Normalise_UnknownChannel_IsRefusedWithTheChoices()
+    {
+        Assert.Equal(["channel: must be one of web, app, phone, store, email, chat"], AssertInvalid(Order, With(Order, ("channel", "fax"))));
+    }
+
+    [Theory]
     [InlineData("GBP", "45.90", 4590, "45.90")]
     [InlineData("GBP", "45.9", 4590, "45.90")]
     [InlineData("GBP", "45.900", 4590, "45.90")]

@@ -73,3 +73,35 @@ public class OfferModelTests
         Assert.True(result.BaselinePopularity < 0.3, $"popularity {result.BaselinePopularity}");
     }
 }
+
+public class OfferModelFeedbackTests
+{
+    [Fact]
+    public void Train_WithDeclines_RanksTheDeclinedCompanionLowerThanWithout()
+    {
+        var histories = OfferData.StarterCompanion(1500);
+        // Everyone who bought A7 was offered B7 and said no.
+        var declines = histories.Where(h => h.Items.Contains("A7")).Select(h => new FeedbackExample(h.CustomerId, "B7", Accepted: false)).ToList();
+        var without = OfferModel.Train(histories, HoldOutRule.Last);
+        var with = OfferModel.Train(histories, HoldOutRule.Last, context: new OfferContext { Feedback = declines });
+
+        var shopper = OfferContext.None.ShopperOf(null, new HashSet<string> { "P0", "A7" });
+        var before = without.ScorePairs([(shopper, "B7"), (shopper, "B3")]);
+        var after = with.ScorePairs([(shopper, "B7"), (shopper, "B3")]);
+
+        Assert.Equal(declines.Count, with.FeedbackPairs);
+        Assert.True(after[0] < before[0], $"B7 scored {after[0]} with the declines, {before[0]} without");
+        Assert.True(before[0] > before[1], "without feedback the companion of A7 leads");
+    }
+
+    [Fact]
+    public void SaveAndLoad_ScoresTheSame()
+    {
+        var histories = OfferData.StarterCompanion(600);
+        var model = OfferModel.Train(histories, HoldOutRule.Last);
+        var loaded = OfferModel.Load(model.Save(), model.Stats);
+        var shopper = OfferContext.None.ShopperOf(null, new HashSet<string> { "P1", "A2" });
+
+        Assert.Equal(model.ScorePairs([(shopper, "B2"), (shopper, "P3")]), loaded.ScorePairs([(shopper, "B2"), (shopper, "P3")]));
+    }
+}

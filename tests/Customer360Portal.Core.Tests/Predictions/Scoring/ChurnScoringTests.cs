@@ -81,8 +81,19 @@ public sealed class ChurnScoringTests
         var metrics = result.Metrics!;
         Assert.True(metrics.Auc > 0.8, $"AUC {metrics.Auc}");
         Assert.InRange(metrics.Brier, 0, 0.2);
-        Assert.InRange(metrics.HoldoutRows, 78, 82);
-        Assert.Equal(9, metrics.Roc.Count);
+        // Out of time: trained at now − 180 days, validated on everyone at now − 90 days.
+        Assert.Equal(ChurnModelMetrics.OutOfTime, metrics.Validation);
+        Assert.Equal((Now.AddDays(-180), Now.AddDays(-90)), (metrics.TrainCutoff, metrics.ValidationCutoff));
+        Assert.Equal(400, metrics.HoldoutRows);
+        Assert.Equal(400, metrics.ValidationTrainRows);
+        Assert.InRange(metrics.ChurnRate, 0.3, 0.7);
+        Assert.True(metrics.Roc.Count > 9);
+        Assert.Equal(10, metrics.LiftByDecile.Count);
+        Assert.Equal(metrics.LiftTopDecile, metrics.LiftByDecile[0].Lift, 2);
+        Assert.Equal(metrics.HoldoutRows, metrics.Reliability.Sum(b => b.Count));
+        Assert.NotNull(metrics.BaselineAuc);
+        Assert.Equal(1, metrics.Importance.Sum(i => i.Share), 2);
+        Console.WriteLine($"churn importance: {string.Join(", ", metrics.Importance.Take(5).Select(i => $"{i.Column} {i.Share:P0}"))}");
         Console.WriteLine($"churn training: {result.TrainingRows} rows, {result.Churned} churned, AUC {metrics.Auc:0.000}, PR-AUC {metrics.PrAuc:0.000}, " +
             $"Brier {metrics.Brier:0.000}, lift@10% {metrics.LiftTopDecile:0.00}");
 
@@ -92,6 +103,10 @@ public sealed class ChurnScoringTests
         Assert.Equal("admin-1", version.TrainedByUserId);
         Assert.Equal(metrics.Auc, version.Metrics!.Auc, 6);
         Assert.Contains("\"horizonDays\":90", version.SettingsJson);
+        Assert.Equal("no purchase within 90 days after the cut-off", version.Settings!.ChurnDefinition);
+        Assert.Equal(ChurnFeatureLayout.StandardColumns, version.Settings.Features!);
+        Assert.Equal(metrics.Roc, version.Metrics.Roc);
+        Assert.Equal(metrics.LiftByDecile, version.Metrics.LiftByDecile);
         await using (var store = await test.Stores.CreateDbContextAsync())
             Assert.True((await store.PredictionModels.SingleAsync()).ModelBytes.Length > 1000);
         var audit = await test.Get<AuditLog>().RecentAsync(10, "model.");

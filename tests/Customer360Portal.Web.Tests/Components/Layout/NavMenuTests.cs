@@ -14,9 +14,9 @@ public class NavMenuTests : PortalTestContext
     public static TheoryData<string, string[]> NavByRole => new()
     {
         { PortalRoles.Agent, ["Home", "Customers", "Match review", "My account"] },
-        { PortalRoles.Marketer, ["Home", "Segments", "Insights", "My account"] },
+        { PortalRoles.Marketer, ["Home", "Segments", "Insights", "Offers", "Models", "My account"] },
         { PortalRoles.PrivacyOfficer, ["Home", "Consent", "Requests", "Audit log", "My account"] },
-        { PortalRoles.Admin, ["Home", "Customers", "Match review", "Segments", "Insights", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Identity resolution", "Data quality", "My account"] },
+        { PortalRoles.Admin, ["Home", "Customers", "Match review", "Segments", "Insights", "Offers", "Models", "Consent", "Requests", "Audit log", "Users", "Sync", "Quarantine", "Identity resolution", "Data quality", "My account"] },
     };
 
     [Theory]
@@ -38,7 +38,7 @@ public class NavMenuTests : PortalTestContext
 
         var links = Render<NavMenu>().FindAll("a").Select(a => a.TextContent.Trim()).ToArray();
 
-        Assert.Equal(["Home", "Customers", "Match review", "Segments", "Insights", "My account"], links);
+        Assert.Equal(["Home", "Customers", "Match review", "Segments", "Insights", "Offers", "Models", "My account"], links);
     }
 
     [Fact]

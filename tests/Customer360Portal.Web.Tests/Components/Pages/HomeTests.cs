@@ -16,7 +16,7 @@ public class HomeTests : PortalTestContext
         var home = Render<Home>();
 
         var titles = home.FindAll(".area-card h6").Select(h => h.TextContent).ToArray();
-        Assert.Equal(["Segments", "Insights"], titles);
+        Assert.Equal(["Segments", "Insights", "Offers", "Models"], titles);
         Assert.Empty(home.FindAll("[data-testid=users-per-role-chart]"));
     }
 

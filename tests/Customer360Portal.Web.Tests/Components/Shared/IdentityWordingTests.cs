@@ -24,6 +24,16 @@ public class IdentityWordingTests
         Assert.Equal("From crm record 123, rule most-recent, observed 2026-10-05", IdentityWording.Lineage(field));
     }
 
+    [Fact]
+    public void Lineage_OfACorrection_SaysWhoAndWhy()
+    {
+        var field = new GoldenField("Phone", "+447700900456", "rectified by Alex Agent", null, "rectified", new DateTime(2026, 11, 30, 9, 0, 0, DateTimeKind.Utc),
+            "Customer confirmed the new number");
+
+        Assert.Equal("Rectified by a person (rectified by Alex Agent; reason: Customer confirmed the new number), rule rectified, observed 2026-11-30",
+            IdentityWording.Lineage(field));
+    }
+
     [Theory]
     [InlineData(4.25, "+4.3")]
     [InlineData(-3.1, "\u22123.1")]

@@ -22,6 +22,8 @@ namespace Customer360Portal.Web.Components.Pages.Customers;
 public partial class ProfilePage : IDisposable
 {
     [Parameter] public long Id { get; set; }
+    /// <summary>A golden field to correct straight away (the data quality centre's "Fix" link opens the dialog on it).</summary>
+    [SupplyParameterFromQuery(Name = "correct")] public string? CorrectField { get; set; }
 
     [Inject] public required IdentityGraph Graph { get; init; }
     [Inject] public required UserAdministration Users { get; init; }
@@ -75,6 +77,8 @@ public partial class ProfilePage : IDisposable
             subscribed = true;
         }
         await LoadAsync();
+        if (CorrectField is { } field && Core.Profiles.GoldenRecord.Fields.Contains(field) && view?.Profile.Status == CustomerStatus.Active)
+            _ = InvokeAsync(() => RectifyFieldAsync(field)); // not awaited: the dialog stays open while the page renders
     }
 
     private async Task LoadAsync()
@@ -135,10 +139,12 @@ public partial class ProfilePage : IDisposable
     }
 
     /// <summary>A person fixes a bad value with a reason; the correction wins over the sources from now on and shows in the lineage.</summary>
-    private async Task RectifyAsync()
+    private Task RectifyAsync() => RectifyFieldAsync(null);
+
+    private async Task RectifyFieldAsync(string? field)
     {
         if (view is null) return;
-        var correction = await RectifyDialog.AskAsync(Dialogs, $"Correct a value of profile {view.CustomerId}");
+        var correction = await RectifyDialog.AskAsync(Dialogs, $"Correct a value of profile {view.CustomerId}", field);
         if (correction is null) return;
         busy = true;
         try

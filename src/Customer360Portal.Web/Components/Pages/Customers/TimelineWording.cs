@@ -17,6 +17,7 @@ public static class TimelineWording
         TimelineCategory.Notes => "Notes",
         TimelineCategory.Consent => "Consent",
         TimelineCategory.Merges => "Merges",
+        TimelineCategory.Offers => "Offers",
         _ => "Other",
     };
 
@@ -29,6 +30,7 @@ public static class TimelineWording
         TimelineEntryKind.Consent => "Consent change",
         TimelineEntryKind.Merge => "Profiles merged",
         TimelineEntryKind.Unmerge => "Merge undone",
+        TimelineEntryKind.OfferAnswer => "Offer answer",
         _ when entry.Type.StartsWith("track:", StringComparison.Ordinal) => entry.Type["track:".Length..],
         _ => Sentence(entry.Type.Replace('.', ' ')),
     };
@@ -44,6 +46,7 @@ public static class TimelineWording
         TimelineCategory.Notes => Icons.Material.Filled.StickyNote2,
         TimelineCategory.Consent => Icons.Material.Filled.VerifiedUser,
         TimelineCategory.Merges => Icons.Material.Filled.CallMerge,
+        TimelineCategory.Offers => Icons.Material.Filled.LocalOffer,
         _ => Icons.Material.Filled.Circle,
     };
 

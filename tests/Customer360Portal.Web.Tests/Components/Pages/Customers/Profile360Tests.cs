@@ -3,6 +3,8 @@ using Bunit;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
 using Customer360Portal.Web.Components.Pages.Customers;
+using Customer360Portal.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -29,10 +31,11 @@ public class Profile360Tests : PortalTestContext
         return (store, id);
     }
 
-    private IRenderedComponent<ProfilePage> RenderProfile(long id, string role = PortalRoles.Agent)
+    private IRenderedComponent<ProfilePage> RenderProfile(long id, string role = PortalRoles.Agent, string? query = null)
     {
         SignInAs($"{role.ToLowerInvariant()}@example.com", role);
         RenderAsInteractive();
+        if (query is not null) Services.GetRequiredService<NavigationManager>().NavigateTo($"customers/{id}{query}");
         Render<MudPopoverProvider>();
         dialogs = Render<MudDialogProvider>();
         Render<MudSnackbarProvider>();
@@ -206,7 +209,29 @@ public class Profile360Tests : PortalTestContext
         dialogs.Find("[data-testid=rectify-confirm]").Click();
 
         page.WaitForAssertion(() => Assert.Equal("Jon", Golden(page, "GivenName")), WaitTimeout);
-        Assert.StartsWith("Rectified by a person (rectified by agent@example.com)",
+        Assert.StartsWith("Rectified by a person (rectified by agent@example.com; reason: The customer goes by Jon)",
             page.Find("[data-testid=golden-field][data-field=GivenName] [data-testid=golden-value]").GetAttribute("data-lineage"));
+    }
+
+    [Fact]
+    public async Task Agent_FixingAValueFromADataQualityLink_GetsTheDialogOnThatField_AndTheFixLandsWithLineageAndAudit()
+    {
+        var (store, id) = await CustomerAsync();
+
+        var page = RenderProfile(id, query: "?correct=Phone");
+        dialogs.WaitForElement("[data-testid=rectify-dialog]", WaitTimeout);
+        Assert.Equal("Phone", dialogs.FindComponent<RectifyDialog>().Instance.Field);
+        dialogs.Find("input[data-testid=rectify-value], [data-testid=rectify-value] input").Change("07700 900456");
+        dialogs.Find("[data-testid=rectify-confirm]").Click();
+        Assert.NotEmpty(dialogs.FindAll("[data-testid=rectify-dialog]")); // no reason, no correction
+        dialogs.Find("textarea[data-testid=rectify-reason], [data-testid=rectify-reason] textarea").Input("Customer confirmed the new number on the call");
+        dialogs.Find("[data-testid=rectify-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("+447700900456", Golden(page, "Phone")), WaitTimeout);
+        Assert.StartsWith("Rectified by a person (rectified by agent@example.com; reason: Customer confirmed the new number on the call), rule rectified",
+            page.Find("[data-testid=golden-field][data-field=Phone] [data-testid=golden-value]").GetAttribute("data-lineage"));
+        await using var db = await store.Stores.CreateDbContextAsync();
+        var audit = await db.AuditLog.SingleAsync(a => a.Action == "profile.rectified" && a.TargetId == id.ToString());
+        Assert.Equal(("id-of-agent@example.com", "Phone: Customer confirmed the new number on the call"), (audit.UserId, audit.Details));
     }
 }

@@ -1,0 +1,75 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Customer360Portal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InsightsSnapshots : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "InsightsSnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DataThrough = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DurationMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InsightsSnapshots", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InsightsStageMarks",
+                columns: table => new
+                {
+                    CustomerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InsightsStageMarks", x => x.CustomerId);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Customers_Status_LifecycleStage",
+                table: "Customers",
+                columns: new[] { "Status", "LifecycleStage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InsightsSnapshots_Kind",
+                table: "InsightsSnapshots",
+                column: "Kind",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InsightsStageMarks_Stage",
+                table: "InsightsStageMarks",
+                column: "Stage");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "InsightsSnapshots");
+
+            migrationBuilder.DropTable(
+                name: "InsightsStageMarks");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Customers_Status_LifecycleStage",
+                table: "Customers");
+        }
+    }
+}
