@@ -62,7 +62,7 @@ public static class PredictBenchmark
         }
         var metrics = trained.Metrics!;
         var trainBreakdown = Breakdown(trainSeconds, trainCpu, trainPhases,
-            ("feature read", PredictionsTelemetry.FeatureRead), ("feature build", PredictionsTelemetry.FeatureBuild),
+            ("feature read and build", PredictionsTelemetry.FeatureRead),
             ("fit (holdout model and final model)", PredictionsTelemetry.Fit), ("held-out metrics", PredictionsTelemetry.Evaluate));
         output.WriteLine($"Training:    {trainSeconds,10:N2} s  ({trained.TrainingRows:N0} customers, {trained.Churned:N0} churned, {trained.TrainingRows / Math.Max(trainSeconds, 1e-9):N0} customers/s; {trainCpu:N1} s of CPU; load {loadBefore} -> {Load()})");
         output.WriteLine($"             phases: {Describe(trainBreakdown)}");
@@ -86,7 +86,7 @@ public static class PredictBenchmark
         var scorePhases = phases.Take();
         var loadAfter = Load();
         var scoreBreakdown = Breakdown(scoreSeconds, scoreCpu, scorePhases,
-            ("feature read", PredictionsTelemetry.FeatureRead), ("feature build", PredictionsTelemetry.FeatureBuild),
+            ("feature read and build", PredictionsTelemetry.FeatureRead),
             ("consent and stored scores", PredictionsTelemetry.Consent), ("prediction", PredictionsTelemetry.Predict),
             ("explanation", PredictionsTelemetry.Explain), ("score writes", PredictionsTelemetry.Write));
         output.WriteLine($"Scoring:     {scoreSeconds,10:N2} s  ({scored.Scored:N0} scored, {scored.Skipped:N0} skipped, {scored.Removed:N0} old scores removed; "

@@ -12,7 +12,6 @@ public static class PredictionsTelemetry
     public const string SourceName = "Customer360Portal.Predictions";
 
     public const string FeatureRead = "churn.features.read";
-    public const string FeatureBuild = "churn.features.build";
     public const string Fit = "churn.fit";
     public const string Evaluate = "churn.evaluate";
     public const string Consent = "churn.score.consent";

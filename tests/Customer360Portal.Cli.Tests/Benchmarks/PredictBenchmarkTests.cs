@@ -29,9 +29,9 @@ public class PredictBenchmarkTests
         // The report names every phase and says where it stands against the targets.
         Assert.Contains(lines, l => l.StartsWith("Training:") && l.Contains("customers/s"));
         Assert.Contains(lines, l => l.StartsWith("Targets:") && l.Contains("60 s") && l.Contains("30 s"));
-        foreach (var phase in new[] { "feature read", "fit (holdout model and final model)", "held-out metrics" })
+        foreach (var phase in new[] { "feature read and build", "fit (holdout model and final model)", "held-out metrics" })
             Assert.True(root.GetProperty("train_phases_seconds").GetProperty(phase).GetDouble() > 0, $"{phase}: {lines[^1]}");
-        foreach (var phase in new[] { "feature read", "consent and stored scores", "prediction", "explanation", "score writes" })
+        foreach (var phase in new[] { "feature read and build", "consent and stored scores", "prediction", "explanation", "score writes" })
             Assert.True(root.GetProperty("score_phases_seconds").GetProperty(phase).GetDouble() > 0, $"{phase}: {lines[^1]}");
         // Most of the 3,000 bought and granted personalisation (90%); everyone scored has exactly one stored score.
         var scored = root.GetProperty("customers_scored").GetInt32();
