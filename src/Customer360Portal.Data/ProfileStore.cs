@@ -44,6 +44,10 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<CustomerSearchKey> SearchKeys => Set<CustomerSearchKey>();
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<SegmentVersion> SegmentVersions => Set<SegmentVersion>();
+    public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
+    public DbSet<SegmentSnapshot> SegmentSnapshots => Set<SegmentSnapshot>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
