@@ -191,3 +191,6 @@ public sealed class SegmentChangeNotifier
     /// <summary>Waits for a refresh request or the timeout, whichever comes first.</summary>
     public Task<bool> WaitForRequestAsync(TimeSpan timeout, CancellationToken cancellationToken) => wake.WaitAsync(timeout, cancellationToken);
 }
+
+/// <summary>One refresh of a segment, for charts: its size, who entered and left, and how fresh the data was.</summary>
+public sealed record SegmentHistoryPoint(DateTime At, int Size, int Entered, int Exited, DateTime? DataAsOf);

@@ -59,6 +59,7 @@ public static class PortalStartup
         app.MapIngestApi();
         app.MapTrackingApi();
         app.MapPrivacyRequestsApi();
+        app.MapSegmentsApi();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
