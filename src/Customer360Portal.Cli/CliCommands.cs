@@ -72,12 +72,14 @@ public static class CliCommands
         var profiles = new Option<int>("--profiles") { Description = "How many generated profiles the segments are drawn from.", DefaultValueFactory = _ => 1_000_000 };
         var repeats = new Option<int>("--repeats") { Description = "How many estimates of each rule kind to time.", DefaultValueFactory = _ => 25 };
         var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 42 };
+        var exactUpTo = new Option<int?>("--exact-up-to") { Description = "Overrides Segments:ExactUpTo (profile ids up to which sizes are exact), e.g. to time sampling on a small store." };
+        var explain = new Option<bool>("--explain") { Description = "Also print SQLite's query plan of each rule kind's sampled query." };
         var segments = new Command("segments", "The segment builder's live size estimate over a realistic rule mix in a fresh SQLite store: p50/p95 per rule kind, estimate against exact count.")
         {
-            profiles, repeats, seed,
+            profiles, repeats, seed, exactUpTo, explain,
         };
         segments.SetAction((parse, cancellationToken) => Benchmarks.SegmentBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(repeats),
-            parse.GetValue(seed), Console.Out, cancellationToken));
+            parse.GetValue(seed), Console.Out, cancellationToken, parse.GetValue(exactUpTo), parse.GetValue(explain)));
         return segments;
     }
 

@@ -34,7 +34,7 @@ public static class SegmentBenchmark
     private static readonly string[] Categories = ["Machines", "Tableware", "Care", "Courses", "Coffee and tea"];
 
     /// <param name="exactUpTo">Overrides Segments:ExactUpTo (the tiny CI run uses it to exercise the sampled path).</param>
-    public static async Task<int> RunAsync(int profiles, int repeats, int seed, TextWriter output, CancellationToken cancellationToken, int? exactUpTo = null)
+    public static async Task<int> RunAsync(int profiles, int repeats, int seed, TextWriter output, CancellationToken cancellationToken, int? exactUpTo = null, bool explain = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(profiles, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
@@ -64,6 +64,37 @@ public static class SegmentBenchmark
         // A long-running server: the queries of each shape are compiled once before anything is timed.
         foreach (var (_, rule) in mix.GroupBy(m => m.Kind).Select(g => g.First()))
             await estimator.EstimateAsync(rule, masking, cancellationToken);
+
+        if (explain)
+            await using (var store = await stores.CreateDbContextAsync(cancellationToken))
+            {
+                var sample = estimator.SampleFor(profiles);
+                foreach (var (kind, rule) in mix.GroupBy(m => m.Kind).Select(g => g.First()))
+                {
+                    var sql = SegmentCompiler.Query(store, rule, now).Where(c => EF.Parameter(sample).Contains(c.Id)).Select(c => c.Id).ToQueryString();
+                    var connection = store.Database.GetDbConnection();
+                    await store.Database.OpenConnectionAsync(cancellationToken);
+                    await using var command = connection.CreateCommand();
+                    var body = sql[sql.IndexOf("SELECT", StringComparison.Ordinal)..];
+                    command.CommandText = "EXPLAIN QUERY PLAN " + body;
+                    var p = command.CreateParameter();
+                    p.ParameterName = "@sample";
+                    p.Value = JsonSerializer.Serialize(sample);
+                    command.Parameters.Add(p);
+                    foreach (var line in sql.Split('\n').Where(l => l.StartsWith(".param set", StringComparison.Ordinal)))
+                    {
+                        var parts = line.Split(' ', 4);
+                        if (parts[2] == "@sample") continue;
+                        var q = command.CreateParameter();
+                        q.ParameterName = parts[2];
+                        q.Value = parts[3].Trim('\'');
+                        command.Parameters.Add(q);
+                    }
+                    output.WriteLine($"-- {kind}\n{body}");
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken)) output.WriteLine("   " + reader.GetString(3));
+                }
+            }
 
         var times = new Dictionary<string, List<double>>();
         var last = new Dictionary<string, (SegmentRule Rule, SegmentEstimate Estimate)>();
