@@ -57,13 +57,16 @@ public class SegmentBuilderTests : PortalTestContext
             .Add(e => e.OnChanged, EventCallback.Factory.Create(this, () => changes++)));
 
         editor.FindAll("[data-testid=add-group]")[^1].Click(); // the root's own button comes after its nested groups
+        // MudBlazor's buttons handle clicks asynchronously: wait for each change to land (slow shared machines).
+        editor.WaitForAssertion(() => Assert.Equal(3, root.Rules.Count), WaitTimeout);
+        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-path='2.1'] [data-testid=remove-rule]")), WaitTimeout);
         editor.Find("[data-path='2.1'] [data-testid=remove-rule]").Click();
+        editor.WaitForAssertion(() => Assert.Single(((GroupRule)root.Rules[1]).Rules), WaitTimeout);
 
-        Assert.Equal(3, root.Rules.Count);
         Assert.IsType<GroupRule>(root.Rules[2]);
         Assert.IsType<BehaviourRule>(Assert.Single(((GroupRule)root.Rules[1]).Rules));
         Assert.Equal(2, changes);
-        editor.WaitForAssertion(() => Assert.Equal(["", "2", "3"], editor.FindAll("[data-testid=rule-group]").Select(g => g.GetAttribute("data-path"))));
+        editor.WaitForAssertion(() => Assert.Equal(["", "2", "3"], editor.FindAll("[data-testid=rule-group]").Select(g => g.GetAttribute("data-path"))), WaitTimeout);
         Assert.Contains("This group is empty", editor.Find("[data-path='3']").TextContent);
     }
 
