@@ -68,7 +68,7 @@ public sealed class SegmentEstimator(IDbContextFactory<ProfileStore> stores, Con
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow().UtcDateTime;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var maxId = await store.Customers.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
+        var maxId = IdSpace(await store.Customers.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0);
         var dataAsOf = await store.Customers.MaxAsync(c => (DateTime?)c.UpdatedAt, cancellationToken);
         var query = SegmentCompiler.Query(store, rule, now);
         var sampled = maxId > options.Value.ExactUpTo;
@@ -173,6 +173,19 @@ public sealed class SegmentEstimator(IDbContextFactory<ProfileStore> stores, Con
         var half = Z / (1 + z2 / n) * Math.Sqrt(p * (1 - p) / n + z2 / (4 * n * n));
         int Of(double share) => (int)Math.Round(Math.Clamp(share, 0, 1) * idSpace);
         return new SizeFigure(Of(p), Math.Min(Of(p), Of(centre - half)), Math.Max(Of(p), Of(centre + half)));
+    }
+
+    /// <summary>
+    /// The id space sampled: the highest id rounded up to a round step (1% of its power of ten, at least 1,000), so the
+    /// sample and its compiled query stay the same while new profiles arrive; ids beyond the highest match nobody.
+    /// </summary>
+    public static long IdSpace(long maxId)
+    {
+        if (maxId <= 0) return 0;
+        long power = 1;
+        while (power <= maxId / 10) power *= 10;
+        var step = Math.Max(1_000, power / 100);
+        return (maxId + step - 1) / step * step;
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public class SegmentEstimatorTests
 
         Assert.True(estimate.Sampled);
         Assert.InRange(estimate.SampleSize, 60, 140);
-        Assert.Equal(400, estimate.IdSpace);
+        Assert.Equal(1_000, estimate.IdSpace); // the highest id rounded up (at least 1,000): new profiles do not change the sample
         Assert.InRange(100, estimate.Size.Low, estimate.Size.High);
         Assert.True(estimate.Size.High > estimate.Size.Low);
         // The sample is fixed: the same rules give the same figure.
@@ -79,4 +79,13 @@ public class SegmentEstimatorTests
         Assert.InRange(size.Low, low - 100, low + 100);
         Assert.InRange(size.High, high - 100, high + 100);
     }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1_000)]
+    [InlineData(1_000, 1_000)]
+    [InlineData(1_001, 2_000)]
+    [InlineData(999_123, 1_000_000)]
+    [InlineData(1_000_001, 1_010_000)]
+    public void IdSpace_RoundsUpToTheNextPercent(long maxId, long expected) => Assert.Equal(expected, SegmentEstimator.IdSpace(maxId));
 }
