@@ -31,7 +31,7 @@ public static class CliCommands
         var ingest = new Command("ingest", "Push generated mixed records through the real intake into a fresh SQLite store.") { records, seed };
         ingest.SetAction((parse, cancellationToken) =>
             Benchmarks.IngestBenchmark.RunAsync(parse.GetValue(records), parse.GetValue(seed), Console.Out, cancellationToken));
-        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench(), QualityBench(), PredictBench() };
+        return new Command("bench", "Benchmarks at any size; CI runs each at a tiny size.") { ingest, Resolve(), SearchBench(), QualityBench(), SegmentsBench(), PredictBench() };
     }
 
     private static Command Resolve()
@@ -77,6 +77,22 @@ public static class CliCommands
         };
         quality.SetAction((parse, cancellationToken) => Benchmarks.QualityBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(seed), Console.Out, cancellationToken));
         return quality;
+    }
+
+    private static Command SegmentsBench()
+    {
+        var profiles = new Option<int>("--profiles") { Description = "How many generated profiles the segments are drawn from.", DefaultValueFactory = _ => 1_000_000 };
+        var repeats = new Option<int>("--repeats") { Description = "How many estimates of each rule kind to time.", DefaultValueFactory = _ => 25 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 42 };
+        var exactUpTo = new Option<int?>("--exact-up-to") { Description = "Overrides Segments:ExactUpTo (profile ids up to which sizes are exact), e.g. to time sampling on a small store." };
+        var explain = new Option<bool>("--explain") { Description = "Also print SQLite's query plan of each rule kind's sampled query." };
+        var segments = new Command("segments", "The segment builder's live size estimate over a realistic rule mix in a fresh SQLite store: p50/p95 per rule kind, estimate against exact count.")
+        {
+            profiles, repeats, seed, exactUpTo, explain,
+        };
+        segments.SetAction((parse, cancellationToken) => Benchmarks.SegmentBenchmark.RunAsync(parse.GetValue(profiles), parse.GetValue(repeats),
+            parse.GetValue(seed), Console.Out, cancellationToken, parse.GetValue(exactUpTo), parse.GetValue(explain)));
+        return segments;
     }
 
     private static Command PredictBench()

@@ -55,6 +55,12 @@ public abstract class ProfileStore(DbContextOptions options)
     // Data quality centre
     public DbSet<QualitySnapshot> QualitySnapshots => Set<QualitySnapshot>();
 
+    // Segments: definitions, their versions, members of the last refresh and the size history.
+    public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<SegmentVersion> SegmentVersions => Set<SegmentVersion>();
+    public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
+    public DbSet<SegmentSnapshot> SegmentSnapshots => Set<SegmentSnapshot>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity reads its schema version from IdentityOptions in the application service provider: a context built

@@ -33,6 +33,16 @@ internal static class SyntheticActivity
         "coffee machine", "espresso cups", "milk frother", "coffee grinder", "descaler", "travel mug", "kettle", "tea sampler",
         "filter papers", "cold brew jug", "barista course", "coffee beans subscription",
     ];
+    /// <summary>The product category of each product, carried by product events and orders (segment behaviour rules).</summary>
+    public static string CategoryOf(string product) => product switch
+    {
+        "coffee machine" or "milk frother" or "coffee grinder" or "kettle" => "Machines",
+        "espresso cups" or "travel mug" or "cold brew jug" => "Tableware",
+        "descaler" or "filter papers" => "Care",
+        "barista course" => "Courses",
+        _ => "Coffee and tea",
+    };
+
     private static readonly string[] Pages = ["/", "/products", "/products/coffee-machines", "/sale", "/account", "/help/delivery", "/cart", "/blog/brewing"];
     private static readonly string[] Campaigns = ["Winter sale", "New arrivals", "Your coffee, your way", "Loyalty bonus", "Back in stock", "Brewing tips"];
     private static readonly string[] TicketTopics = ["Delivery late", "Damaged parcel", "Refund request", "Machine leaking", "Wrong item", "Invoice copy"];
@@ -109,20 +119,20 @@ internal static class SyntheticActivity
     {
         var at = since + (now - since) * rng.NextDouble();
         Interaction Row(string source, string type, InteractionChannel channel, DateTime occurredAt, string summary, string? reference = null,
-            long? amountMinor = null, string? detailJson = null) => new()
+            long? amountMinor = null, string? detailJson = null, string? category = null) => new()
         {
             CustomerId = customerId, SourceKey = source, Type = type, Channel = channel, JourneyStage = Journey.StageOf(type),
             OccurredAt = occurredAt, Summary = summary, Reference = reference, AmountMinor = amountMinor, Currency = amountMinor is null ? null : "EUR",
-            DetailJson = detailJson,
+            DetailJson = detailJson, Category = category,
         };
         var product = Products[rng.Next(Products.Length)];
         var roll = rng.NextDouble();
         if (roll < 0.33)
             rows.Add(Row("web", "page.viewed", InteractionChannel.Web, at, $"Viewed {Pages[rng.Next(Pages.Length)]}"));
         else if (roll < 0.48)
-            rows.Add(Row("web", "track:Product Viewed", rng.Next(3) == 0 ? InteractionChannel.Web : InteractionChannel.App, at, $"Viewed product: {product}"));
+            rows.Add(Row("web", "track:Product Viewed", rng.Next(3) == 0 ? InteractionChannel.Web : InteractionChannel.App, at, $"Viewed product: {product}", category: CategoryOf(product)));
         else if (roll < 0.52)
-            rows.Add(Row("web", "track:Product Added", InteractionChannel.App, at, $"Added to cart: {product}"));
+            rows.Add(Row("web", "track:Product Added", InteractionChannel.App, at, $"Added to cart: {product}", category: CategoryOf(product)));
         else if (roll < 0.82)
         {
             // A campaign email, often opened, sometimes clicked.
@@ -144,7 +154,7 @@ internal static class SyntheticActivity
             var items = 1 + rng.Next(4);
             var number = $"ORD-{orderNumber++.ToString(CultureInfo.InvariantCulture)}";
             rows.Add(Row("shop", "order.placed", rng.Next(3) == 0 ? InteractionChannel.App : InteractionChannel.Web, at,
-                $"Order {number}: {items} item{(items == 1 ? "" : "s")}, {product}", number, 499 + rng.Next(40_000) * (long)items));
+                $"Order {number}: {items} item{(items == 1 ? "" : "s")}, {product}", number, 499 + rng.Next(40_000) * (long)items, category: CategoryOf(product)));
         }
         else if (roll < 0.97)
         {

@@ -140,12 +140,21 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
 
     private ConsentDecision Decide(long id, Dictionary<long, CustomerStatus> statuses, Dictionary<long, ConsentState> states, ConsentPurpose purpose, DateTime now)
     {
-        var reason = !statuses.TryGetValue(id, out var status) ? Reasons.Unknown
-            : status == CustomerStatus.Restricted ? Reasons.Restricted
-            : status != CustomerStatus.Active ? Reasons.NotActive
-            : ReasonFromState(states.GetValueOrDefault(id), purpose, now);
-        return new ConsentDecision(id, reason is Reasons.Granted or Reasons.LegitimateInterest, reason);
+        var reason = !statuses.TryGetValue(id, out var status) ? Reasons.Unknown : ReasonFor(status, states.GetValueOrDefault(id), purpose, now);
+        return new ConsentDecision(id, IsAllowed(reason), reason);
     }
+
+    /// <summary>
+    /// The decision for one profile from its status and current state row, for callers that load many rows in one query
+    /// (segment sizes per channel) and must decide exactly as exports do. Allowed when the reason is
+    /// <see cref="Reasons.Granted"/> or <see cref="Reasons.LegitimateInterest"/> (see <see cref="IsAllowed"/>).
+    /// </summary>
+    public string ReasonFor(CustomerStatus status, ConsentState? state, ConsentPurpose purpose, DateTime now) =>
+        status == CustomerStatus.Restricted ? Reasons.Restricted
+        : status != CustomerStatus.Active ? Reasons.NotActive
+        : ReasonFromState(state, purpose, now);
+
+    public static bool IsAllowed(string reason) => reason is Reasons.Granted or Reasons.LegitimateInterest;
 
     private string ReasonFromState(ConsentState? state, ConsentPurpose purpose, DateTime now) => state switch
     {

@@ -32,6 +32,15 @@ public sealed class ConsentedExport(IDbContextFactory<ProfileStore> stores, Cons
         _ => ["customer_id", "given_name", "family_name", "email", "phone", "address_line", "city", "postcode", "country"],
     };
 
+    /// <summary>Whether a person has the contact details a purpose's channel needs (segment sizes per channel use the same rule).</summary>
+    public static bool Reachable(ConsentPurpose purpose, string? email, string? phone, string? addressLine, string? postcode) => purpose switch
+    {
+        ConsentPurpose.EmailMarketing => email is not null,
+        ConsentPurpose.SmsMarketing or ConsentPurpose.PhoneMarketing => phone is not null,
+        ConsentPurpose.PostMarketing => addressLine is not null && postcode is not null,
+        _ => true,
+    };
+
     /// <summary>Writes the allowed people among <paramref name="customerIds"/> as CSV to <paramref name="output"/>.</summary>
     public async Task<ExportResult> WriteCsvAsync(IReadOnlyCollection<long> customerIds, ConsentPurpose purpose, Stream output, AuditActor actor,
         CancellationToken cancellationToken = default)
@@ -64,14 +73,7 @@ public sealed class ConsentedExport(IDbContextFactory<ProfileStore> stores, Cons
                 .ToListAsync(cancellationToken);
             foreach (var c in customers)
             {
-                var reachable = purpose switch
-                {
-                    ConsentPurpose.EmailMarketing => c.Email is not null,
-                    ConsentPurpose.SmsMarketing or ConsentPurpose.PhoneMarketing => c.Phone is not null,
-                    ConsentPurpose.PostMarketing => c.AddressLine is not null && c.Postcode is not null,
-                    _ => true,
-                };
-                if (!reachable)
+                if (!Reachable(purpose, c.Email, c.Phone, c.AddressLine, c.Postcode))
                 {
                     skipped[NoContactDetails] = skipped.GetValueOrDefault(NoContactDetails) + 1;
                     continue;

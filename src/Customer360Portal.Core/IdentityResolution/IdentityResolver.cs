@@ -165,7 +165,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
                 CustomerId = customer.Id, SourceRecordId = sourceRecordId, SourceKey = sourceKey, Type = type,
                 Channel = record.Channel ?? InteractionChannel.System, JourneyStage = Journey.StageOf(type),
                 OccurredAt = record.OccurredAt, Summary = record.Summary ?? type, AmountMinor = record.AmountMinor,
-                Currency = record.Currency, Reference = record.Reference,
+                Currency = record.Currency, Reference = record.Reference, Category = record.Category,
                 DetailJson = record.Satisfaction is { } rating ? InteractionDetails.Write(new InteractionDetails { Satisfaction = rating }) : null,
             });
             Metrics.Apply(customer, record);

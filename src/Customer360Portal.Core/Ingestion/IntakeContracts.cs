@@ -66,6 +66,8 @@ public sealed record NormalisedRecord
     public string? Reference { get; init; }
     /// <summary>A ticket's satisfaction rating, 1 (bad) to 5 (good).</summary>
     public int? Satisfaction { get; init; }
+    /// <summary>Product category of the event where it carries one (an order's first line, a product event's properties), for segments.</summary>
+    public string? Category { get; init; }
 
     /// <summary>An order's valid lines (sku, name, category, quantity, unit price); null for other kinds and orders without lines.</summary>
     public IReadOnlyList<OrderLine>? Lines { get; init; }

@@ -103,7 +103,8 @@ public sealed class SourceRegistry(IDbContextFactory<ProfileStore> stores, Audit
     {
         var secret = SecretPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        if (!await store.DataSources.AnyAsync(s => s.Key == sourceKey, cancellationToken))
+        // Activation keys belong to a tool that reads segments, not to a data source.
+        if (kind != ApiKeyKind.Activation && !await store.DataSources.AnyAsync(s => s.Key == sourceKey, cancellationToken))
             throw new UnknownSourceException(sourceKey);
         var key = new SourceApiKey
         {
@@ -144,6 +145,14 @@ public sealed class SourceRegistry(IDbContextFactory<ProfileStore> stores, Audit
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         return await store.SourceApiKeys.AsNoTracking().Where(k => k.SourceKey == sourceKey).OrderByDescending(k => k.Id)
             .Select(k => new SourceKeyInfo(k.Id, k.Kind, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastUsedAt)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every key of one kind (e.g. the activation tools' keys), newest first.</summary>
+    public async Task<IReadOnlyList<(string Owner, SourceKeyInfo Key)>> KeysOfKindAsync(ApiKeyKind kind, CancellationToken cancellationToken = default)
+    {
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var keys = await store.SourceApiKeys.AsNoTracking().Where(k => k.Kind == kind).OrderByDescending(k => k.Id).ToListAsync(cancellationToken);
+        return keys.Select(k => (k.SourceKey, new SourceKeyInfo(k.Id, k.Kind, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastUsedAt))).ToList();
     }
 
     /// <summary>The source a presented secret belongs to, or null. Results are cached briefly: every API call checks.</summary>

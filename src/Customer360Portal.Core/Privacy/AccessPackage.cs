@@ -82,6 +82,10 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         var purchases = await store.PurchasedItems.AsNoTracking().Where(i => ids.Contains(i.CustomerId)).OrderBy(i => i.PurchasedAt).ThenBy(i => i.Id).ToListAsync(cancellationToken);
         var offerFeedback = await store.OfferFeedback.AsNoTracking().Where(f => ids.Contains(f.CustomerId)).OrderBy(f => f.RecordedAt).ThenBy(f => f.Id).ToListAsync(cancellationToken);
         var traits = await store.Traits.AsNoTracking().Where(t => ids.Contains(t.CustomerId)).OrderBy(t => t.Key).ToListAsync(cancellationToken);
+        // Marketing segments the person is in (profiling under GDPR art. 15(1)(h)): names and since when, as of the last refresh.
+        var segments = await store.SegmentMembers.AsNoTracking().Where(m => ids.Contains(m.CustomerId))
+            .Join(store.Segments, m => m.SegmentId, s => s.Id, (m, s) => new { s.Name, m.EnteredAt, s.RefreshedAt }).OrderBy(s => s.Name)
+            .ToListAsync(cancellationToken);
         var views = await store.AuditLog.AsNoTracking()
             .Where(a => a.TargetType == "customer" && a.TargetId != null && idTexts.Contains(a.TargetId) && a.Action.EndsWith(".viewed"))
             .OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync(cancellationToken);
@@ -125,6 +129,7 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
             ["offerResponses"] = ToJson(offerFeedback.Select(f => new { offer = f.OfferCode, f.Item, f.Outcome, f.ModelVersion, f.RecordedAt })),
             ["traits"] = ToJson(traits.Select(t => new { t.Key, t.Value, source = t.SourceKey, t.UpdatedAt })),
             ["merges"] = ToJson(merges.Select(m => new { m.MergedId, m.MergedAt, m.Rule })),
+            ["marketingSegments"] = ToJson(segments.Select(s => new { segment = s.Name, since = s.EnteredAt, asOf = s.RefreshedAt })),
             ["profileViews"] = ToJson(views.Select(v => new { v.At, viewer = v.UserName, profileId = long.Parse(v.TargetId!, CultureInfo.InvariantCulture), v.Action })),
         };
 
@@ -210,7 +215,8 @@ public sealed class AccessPackage(IDbContextFactory<ProfileStore> stores, Privac
         Made on {Time(now)} (UTC) for profile {id}{(merged.Count == 0 ? "" : $", which also holds the data of profiles {string.Join(", ", merged)} that were found to be the same person and merged into it")}.
         All times are UTC. Amounts are in the currency's main unit.
 
-        person.json          Everything below in one JSON document, for reading by a program.
+        person.json          Everything below in one JSON document, for reading by a program, and the marketing segments
+                             you are in (marketingSegments).
         golden-record.csv    The portal's best view of you: each value, the source system it came from, the rule that chose it
                              (e.g. most recent, most trusted source, rectified) and when the source observed it; then the
                              figures the portal computes from your history (lifecycle stage, lifetime value, orders).

@@ -60,6 +60,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         [typeof(QuarantinedRecord)] = "deleted when its payload mentions one of the person's identifiers",
         [typeof(AuditEntry)] = "kept (who did what, when); any personal value in its details is redacted",
         [typeof(PrivacyRequest)] = "kept for the file; the subject's contact and words are redacted",
+        [typeof(SegmentMember)] = "deleted (a projection of segment rules; snapshots keep counts only)",
     };
 
     public async Task<ErasureReceipt> EraseAsync(long customerId, long? requestId, AuditActor actor, IProgress<ErasureProgress>? progress = null,
@@ -215,6 +216,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         removed["match keys"] = await store.MatchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["search keys"] = await store.SearchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["stage marks"] = await store.StageMarks.Where(m => ids.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        removed["segment memberships"] = await store.SegmentMembers.Where(m => ids.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match reviews"] = await store.MatchReviews.Where(r => ids.Contains(r.LeftCustomerId)).ExecuteDeleteAsync(cancellationToken)
             + await store.MatchReviews.Where(r => ids.Contains(r.RightCustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["merges"] = await store.Merges.Where(m => ids.Contains(m.SurvivorId)).ExecuteDeleteAsync(cancellationToken)

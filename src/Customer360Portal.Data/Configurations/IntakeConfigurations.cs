@@ -82,5 +82,8 @@ internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Intera
         // The timeline query: one customer's events, newest first.
         interaction.HasIndex(i => new { i.CustomerId, i.OccurredAt });
         interaction.HasIndex(i => i.Reference);
+        interaction.Property(i => i.Category).HasMaxLength(64);
+        // Segment behaviour rules: "did this customer do event X (in category Y) since T?", one customer at a time.
+        interaction.HasIndex(i => new { i.CustomerId, i.Type, i.Category, i.OccurredAt });
     }
 }

@@ -21,6 +21,8 @@ public class Interaction
     /// <summary>Order number, ticket id, campaign id... for lookups and links.</summary>
     public string? Reference { get; set; }
     public string? DetailJson { get; set; }
+    /// <summary>Product category the event is about (an order's first line, a product view), for segment rules; null when none.</summary>
+    public string? Category { get; set; }
 }
 
 /// <summary>A note an employee wrote on a profile.</summary>

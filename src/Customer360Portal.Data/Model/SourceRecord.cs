@@ -59,7 +59,13 @@ public class DataSource
     public long BackfillDone { get; set; }
 }
 
-public enum ApiKeyKind { Ingest, WriteKey }
+public enum ApiKeyKind
+{
+    Ingest,
+    WriteKey,
+    /// <summary>An activation tool (email or ad platform) reading consented segment members; its "source key" names the tool.</summary>
+    Activation,
+}
 
 /// <summary>
 /// An API key or tracking write key of a source. Only a SHA-256 hash of the secret is kept (the secret is random and

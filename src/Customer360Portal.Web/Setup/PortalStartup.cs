@@ -60,6 +60,7 @@ public static class PortalStartup
         app.MapIngestApi();
         app.MapTrackingApi();
         app.MapPrivacyRequestsApi();
+        app.MapSegmentsApi();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }

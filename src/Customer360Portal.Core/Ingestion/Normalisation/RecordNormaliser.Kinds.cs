@@ -403,7 +403,22 @@ public sealed partial class RecordNormaliser
             Reference = reference,
             Traits = traits,
             Consent = consent,
+            Category = interaction is not null && interaction.StartsWith("track:", StringComparison.Ordinal)
+                && root.TryGetProperty("properties", out var properties) ? CategoryOf(properties) : null,
         };
+    }
+
+    private const int MaxProductCategoryLength = 64;
+
+    /// <summary>
+    /// The product category an order line or a product event names (its "category" text), for segment rules such as
+    /// "viewed Garden twice". Optional and never a reason to refuse a record: odd values are just not kept.
+    /// </summary>
+    private static string? CategoryOf(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("category", out var value) || value.ValueKind != JsonValueKind.String) return null;
+        var text = value.GetString()?.Trim();
+        return string.IsNullOrEmpty(text) || text.Length > MaxProductCategoryLength || TextRules.HasControl(text) ? null : text;
     }
 
     private readonly record struct Identity(

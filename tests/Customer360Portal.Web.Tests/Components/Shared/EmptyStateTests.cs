@@ -1,20 +1,17 @@
 using Bunit;
-using Customer360Portal.Data.Model;
-using Customer360Portal.Web.Components.Pages.Segments;
+using Customer360Portal.Web.Components.Shared;
 
 namespace Customer360Portal.Web.Tests.Components.Shared;
 
 public class EmptyStateTests : PortalTestContext
 {
     [Fact]
-    public void UnbuiltArea_ShowsAnHonestEmptyStateAndNoData()
+    public void EmptyState_ShowsItsTitleAndExplanation()
     {
-        SignInAs("marketer@example.com", PortalRoles.Marketer);
+        var empty = Render<EmptyState>(p => p.Add(e => e.Title, "Nothing here yet").AddChildContent("Add the first one."));
 
-        var page = Render<SegmentsPage>();
-
-        var empty = page.Find("[data-testid=empty-state]");
-        Assert.Contains("not built yet", empty.TextContent);
-        Assert.Empty(page.FindAll("table"));
+        var box = empty.Find("[data-testid=empty-state]");
+        Assert.Contains("Nothing here yet", box.TextContent);
+        Assert.Contains("Add the first one.", box.TextContent);
     }
 }

@@ -1,3 +1,4 @@
+using Customer360Portal.Core.Segments;
 using System.Globalization;
 using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.Insights;
@@ -26,6 +27,7 @@ public partial class InsightsPage : IDisposable
     [Inject] public required InsightsJob Job { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required SegmentCatalog Segments { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -36,6 +38,10 @@ public partial class InsightsPage : IDisposable
     private IReadOnlyList<StageFlow> flows = [];
     private RevenueSeries? revenue;
     private IReadOnlyList<JourneyPath> journeys = [];
+    private IReadOnlyList<long> largestSegments = [];
+
+    /// <summary>How many saved segments the sizes chart draws (more lines stop being readable).</summary>
+    public const int SegmentsCharted = 6;
 
     private DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
 
@@ -53,6 +59,8 @@ public partial class InsightsPage : IDisposable
     private async Task LoadAsync()
     {
         dashboard = await Reader.LoadAsync();
+        largestSegments = (await Segments.ListAsync()).Where(x => x.Size is not null)
+            .OrderByDescending(x => x.Size).ThenBy(x => x.Id).Take(SegmentsCharted).Select(x => x.Id).ToList();
         version++;
         Filter();
     }

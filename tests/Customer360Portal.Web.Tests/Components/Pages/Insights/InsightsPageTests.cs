@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Bunit;
 using Customer360Portal.Core.Access;
+using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.Insights;
+using Customer360Portal.Core.Segments;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
 using Customer360Portal.Web.Components.Pages.Insights;
@@ -19,9 +21,14 @@ public class InsightsPageTests : PortalTestContext
 
     private async Task<TestProfileStore> StoreAsync()
     {
-        var store = await UseProfileStoreAsync(b => b.AddInsights(runInBackground: false));
+        var store = await UseProfileStoreAsync(b =>
+        {
+            b.AddInsights(runInBackground: false);
+            b.AddSegments(runInBackground: false);
+        });
         Services.AddSingleton(store.Host.Services.GetRequiredService<InsightsReader>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<InsightsJob>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<SegmentCatalog>());
         return store;
     }
 
@@ -100,7 +107,27 @@ public class InsightsPageTests : PortalTestContext
         Assert.Equal(["Customers", "Revenue at risk (per year)"], SeriesNames(OptionsOf(page, "chart-churn")));
         var stages = OptionsOf(page, "chart-stages");
         Assert.Contains("Retention", stages.GetProperty("xaxis").GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
-        Assert.NotNull(page.Find("[data-testid=insight-segment-sizes-slot]"));
+        Assert.Contains("No saved segments yet", page.Find("[data-testid=insight-segment-sizes-none]").TextContent);
+    }
+
+    [Fact]
+    public async Task SegmentSizes_RefreshedSegment_DrawnOverTimeOnTheDashboard()
+    {
+        var store = await StoreAsync();
+        await SeedAsync(store);
+        var catalog = store.Host.Services.GetRequiredService<SegmentCatalog>();
+        var buyers = await catalog.CreateAsync("Retained buyers", SegmentRuleJson.Parse(
+            """{ "type": "group", "combinator": "all", "rules": [ { "type": "field", "field": "lifecycleStage", "operator": "equals", "values": ["Retention"] } ] }"""),
+            new AuditActor("u", "marketer@example.com"));
+        await store.Host.Services.GetRequiredService<SegmentRefresher>().RefreshAsync(buyers);
+        SignInAs("marketer@example.com", PortalRoles.Marketer);
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=segment-sizes-chart]")), WaitTimeout);
+        var chart = page.FindComponents<ApexChart>().Single(c => c.Instance.TestId == "segment-sizes-chart");
+        var options = JsonSerializer.SerializeToElement(chart.Instance.Options);
+        Assert.Contains("Retained buyers", options.GetRawText());
     }
 
     [Fact]
