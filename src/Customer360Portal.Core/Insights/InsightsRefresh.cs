@@ -50,6 +50,7 @@ public sealed class InsightsRefresh(IDbContextFactory<ProfileStore> stores, Cons
         rebuild |= lastRevenue is null || lastSources is null || now - lastSources.ComputedAt >= fullRebuildInterval
             || (lastSources.Data.Sources.Count == 0 && await store.SourceRecords.AnyAsync(cancellationToken));
 
+        await LifecycleAging.AgeAsync(store, now, cancellationToken);
         int moves = await StagesAsync(store, now, cancellationToken);
         progress?.Report(1);
         // One upper bound for revenue and journeys, so an order committed meanwhile is counted by both on the next pass.

@@ -1,6 +1,7 @@
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Data.Model;
+using Microsoft.EntityFrameworkCore;
 
 namespace Customer360Portal.Core.Profiles;
 
@@ -202,13 +203,37 @@ public static class Metrics
 
     /// <summary>
     /// The stored lifecycle stage after one more record: by order count once the person bought, else the furthest stage an
-    /// interaction reached. The insights job replays it over old interactions to seed the stage-flow history.
+    /// interaction reached. A buyer the insights job aged to At risk or Lapsed (<see cref="LifecycleAging"/>) stays there
+    /// until a new order wins them back, as on the journey map. The insights job replays it over old interactions to seed
+    /// the stage-flow history.
     /// </summary>
     public static LifecycleStage NextStage(LifecycleStage current, int orderCount, string? interactionType) => orderCount switch
     {
+        >= 1 when current is LifecycleStage.AtRisk or LifecycleStage.Lapsed && interactionType != "order.placed" => current,
         >= 2 => LifecycleStage.Retention,
         1 => LifecycleStage.Purchase,
         _ when interactionType is { } t && Journey.StageOf(t) > current => Journey.StageOf(t),
         _ => current,
     };
+}
+
+/// <summary>
+/// Moves buyers who went quiet to At risk and then Lapsed, with the journey map's thresholds: a stage otherwise only
+/// changes when a record arrives, and silence is what matters here. Set-based, so it costs two updates at any store size.
+/// </summary>
+public static class LifecycleAging
+{
+    public static async Task<int> AgeAsync(Customer360Portal.Data.ProfileStore store, DateTime now, CancellationToken cancellationToken = default)
+    {
+        var atRiskBefore = now - JourneyMap.AtRiskAfterInactivity;
+        var lapsedBefore = now - JourneyMap.LapsedAfterInactivity;
+        var lapsed = await store.Customers
+            .Where(c => c.Status == CustomerStatus.Active && c.OrderCount > 0 && c.LastActivityAt < lapsedBefore && c.LifecycleStage != LifecycleStage.Lapsed)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.LifecycleStage, LifecycleStage.Lapsed), cancellationToken);
+        var atRisk = await store.Customers
+            .Where(c => c.Status == CustomerStatus.Active && c.OrderCount > 0 && c.LastActivityAt < atRiskBefore
+                && c.LifecycleStage != LifecycleStage.AtRisk && c.LifecycleStage != LifecycleStage.Lapsed)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.LifecycleStage, LifecycleStage.AtRisk), cancellationToken);
+        return lapsed + atRisk;
+    }
 }

@@ -125,6 +125,26 @@ public sealed class ChurnModel
         return new ChurnModel(ml, featurizer, new TreePart(trees), LinearPart.From(linear, means), ChurnTable.FromFeatureRows([], columns), slotOwner);
     }
 
+    /// <summary>
+    /// Whether <paramref name="bytes"/> were saved by this version's <see cref="Save"/>: versions trained before the blend
+    /// cannot be loaded, so the scoring job trains a new one instead of failing every pass.
+    /// </summary>
+    public static bool IsCurrentFormat(byte[] bytes)
+    {
+        try
+        {
+            using var zip = OpenStored(bytes);
+            using var format = zip.GetEntry("format")?.Open();
+            if (format is null) return false;
+            using var reader = new StreamReader(format);
+            return reader.ReadToEnd() == StoreMagic;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     private static System.IO.Compression.ZipArchive OpenStored(byte[] bytes)
     {
         try

@@ -17,7 +17,7 @@ public sealed record ChurnJobResult(ChurnTrainingResult? Training, ChurnScoringR
 /// <summary>
 /// Runs churn jobs: every 2 s the oldest requested one ("Train now", "Score now" on the models page), and every
 /// <see cref="ChurnScoringOptions.Interval"/> (when enabled) a scheduled pass that trains a new model when there is no
-/// active one or it is older than the interval, then scores everyone. Each run is a job row with its outcome
+/// active one, it is older than the interval or it was saved in a format this version cannot load, then scores everyone. Each run is a job row with its outcome
 /// (scheduled passes that found nothing to do leave none); a failure is recorded on the job and logged by type only.
 /// </summary>
 public sealed class ChurnScoringJob(IDbContextFactory<ProfileStore> stores, ChurnTraining training, ChurnScoring scoring, ChurnJobs jobs,
@@ -31,7 +31,8 @@ public sealed class ChurnScoringJob(IDbContextFactory<ProfileStore> stores, Chur
     public async Task<ChurnJobResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var active = await training.ActiveAsync(cancellationToken);
-        var train = active is null || clock.GetUtcNow().UtcDateTime - active.TrainedAt >= options.Value.Interval;
+        var train = active is null || clock.GetUtcNow().UtcDateTime - active.TrainedAt >= options.Value.Interval
+            || !await ActiveModelLoadsAsync(active.Id, cancellationToken);
         var started = clock.GetUtcNow().UtcDateTime;
         var (result, status, message) = await RunAsync(train ? ChurnJobs.TrainingKind : ChurnJobs.ScoringKind, train, Schedule, cancellationToken);
         // "Not enough data yet" is retried every few minutes on a new store: only runs that did something, or broke, are kept.
@@ -48,6 +49,13 @@ public sealed class ChurnScoringJob(IDbContextFactory<ProfileStore> stores, Chur
             jobs.Notify();
         }
         return result ?? throw new InvalidOperationException(message);
+    }
+
+    private async Task<bool> ActiveModelLoadsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var bytes = await store.PredictionModels.Where(m => m.Id == id).Select(m => m.ModelBytes).FirstOrDefaultAsync(cancellationToken);
+        return bytes is not null && Churn.ChurnModel.IsCurrentFormat(bytes);
     }
 
     /// <summary>Runs the oldest requested churn job, if any. True when one ran.</summary>

@@ -229,6 +229,23 @@ public sealed class ChurnScoringTests
     }
 
     [Fact]
+    public async Task Job_ActiveModelFromAnOlderVersion_TrainsANewOneInsteadOfFailing()
+    {
+        await using var test = await HostAsync();
+        await SeedAsync(test, 300);
+        var job = test.Get<ChurnScoringJob>();
+        await job.RunOnceAsync();
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            await store.PredictionModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.ModelBytes, new byte[] { 0x50, 0x4b, 0x05, 0x06 }));
+
+        var next = await job.RunOnceAsync();
+
+        Assert.True(next.Training!.Trained);
+        Assert.Equal(300, next.Scoring.Scored);
+        Assert.Equal("churn-2", next.Scoring.ModelVersion);
+    }
+
+    [Fact]
     public void ModelFile_RoundTrip_GivesTheSameProbabilitiesAndReasons()
     {
         var cutoff = new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc);
