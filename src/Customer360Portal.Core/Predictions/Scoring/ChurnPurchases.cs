@@ -86,16 +86,7 @@ internal static class ChurnPurchases
 
         // The rule's own types (logins, cancellations) besides what the features read.
         var extraTypes = rule.ActivityTypes.Append(rule.CancellationEventType).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var (entity, table, quote) = BulkRows<Interaction>.Describe(store);
-        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-        var type = Column(nameof(Interaction.Type));
-        // LIKE may ignore case (SQLite does): the SQL filter is a superset, the exact (ordinal) test is made below.
-        var filter = string.Join(" OR ", FeatureTypePrefixes.Select(p => $"{type} LIKE '{p}%'").Concat(extraTypes.Select((_, i) => $"{type} = @t{i}")));
-        const string ticketLike = "'ticket.%'";
-        var sql = $"SELECT {Column(nameof(Interaction.CustomerId))}, {type}, {Column(nameof(Interaction.OccurredAt))}, {Column(nameof(Interaction.AmountMinor))}, " +
-                  $"CASE WHEN {type} LIKE {ticketLike} THEN {Column(nameof(Interaction.Reference))} END, " +
-                  $"CASE WHEN {type} LIKE {ticketLike} THEN {Column(nameof(Interaction.DetailJson))} END " +
-                  $"FROM {table} WHERE {filter} ORDER BY {Column(nameof(Interaction.Id))}";
+        var sql = EventsSql(store, extraTypes.Count);
 
         var events = new Events();
         // Each distinct type is judged once: its index in TypeNames, or -1 when churn features do not read it.
@@ -149,6 +140,23 @@ internal static class ChurnPurchases
             await store.Database.CloseConnectionAsync();
         }
         return events;
+    }
+
+    /// <summary>
+    /// The one scan: customer, type, time, amount, and reference and detail of tickets only, of the interactions whose
+    /// type starts like a feature's (LIKE may ignore case, as SQLite's does: a superset, tested exactly in memory) or is
+    /// one of the rule's types (parameters @t0, @t1...), in id order (storage order: no sort).
+    /// </summary>
+    internal static string EventsSql(ProfileStore store, int extraTypeCount)
+    {
+        var (entity, table, quote) = BulkRows<Interaction>.Describe(store);
+        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
+        var type = Column(nameof(Interaction.Type));
+        var filter = string.Join(" OR ", FeatureTypePrefixes.Select(p => $"{type} LIKE '{p}%'").Concat(Enumerable.Range(0, extraTypeCount).Select(i => $"{type} = @t{i}")));
+        var ticket = $"{type} LIKE 'ticket.%'";
+        return $"SELECT {Column(nameof(Interaction.CustomerId))}, {type}, {Column(nameof(Interaction.OccurredAt))}, {Column(nameof(Interaction.AmountMinor))}, " +
+               $"CASE WHEN {ticket} THEN {Column(nameof(Interaction.Reference))} END, CASE WHEN {ticket} THEN {Column(nameof(Interaction.DetailJson))} END " +
+               $"FROM {table} WHERE {filter} ORDER BY {Column(nameof(Interaction.Id))}";
     }
 
     private static List<ChurnFeatureRow>[] Build(Events events, ByCustomer<TraitValue> traits, ByCustomer<ConsentChange> consent,

@@ -1,8 +1,11 @@
 using System.Globalization;
 using Customer360Portal.Core.Predictions.Churn;
 using Customer360Portal.Core.Predictions.Scoring;
+using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace Customer360Portal.Core.Tests.Predictions.Scoring;
 
@@ -129,6 +132,23 @@ public sealed class ChurnPurchasesTests
 
     private static string Features(ChurnFeatureRow row) =>
         row.CustomerId + ": " + string.Join(",", row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void EventsSql_SqlServer_ParsesAsTSql(int ruleTypes)
+    {
+        // No SQL Server runs here, and nothing opens a connection: the scan's text is at least proven to parse.
+        using var store = new SqlServerProfileStore(new DbContextOptionsBuilder<SqlServerProfileStore>()
+            .UseSqlServer("Server=unused;Database=Customer360Portal;Integrated Security=false;Encrypt=true")
+            .UseApplicationServiceProvider(IdentitySchema.StandaloneServices).Options);
+        var sql = ChurnPurchases.EventsSql(store, ruleTypes);
+
+        new TSql170Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"line {e.Line}: {e.Message}")));
+        Assert.Contains("[Interactions]", sql, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("2026-11-30 06:41:53")]
