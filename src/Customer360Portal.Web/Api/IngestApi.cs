@@ -62,6 +62,8 @@ public static class IngestApi
         app.MapOpenApi().AllowAnonymous();
         app.MapPost("/api/ingest/{source}", IngestAsync)
             .AllowAnonymous() // authenticated by the source's API key, not a sign-in cookie
+            .AddEndpointFilter<StoreBusyFilter>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimitPolicy)
             .WithName("IngestRecords")

@@ -74,6 +74,7 @@ public static class TrackingApi
     {
         var v1 = app.MapGroup("/v1")
             .AllowAnonymous() // authenticated by the source's write key, not a sign-in cookie
+            .AddEndpointFilter<StoreBusyFilter>()
             .DisableAntiforgery()
             .WithTags("Tracking");
 
