@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bunit;
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.Predictions.Churn;
+using Customer360Portal.Core.Predictions.Offers.Portal;
 using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
@@ -25,7 +26,13 @@ public class ModelsPageTests : PortalTestContext
 
     public override async Task InitializeAsync()
     {
-        store = await UseProfileStoreAsync(b => b.AddPredictions(runInBackground: false));
+        store = await UseProfileStoreAsync(b =>
+        {
+            b.AddPredictions(runInBackground: false);
+            b.AddNextBestOffer(runInBackground: false);
+        });
+        Services.AddSingleton(store.Host.Services.GetRequiredService<NboTraining>());
+        Services.AddSingleton(store.Host.Services.GetRequiredService<NboScoring>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ChurnTraining>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<ChurnJobs>());
         Services.AddSingleton(store.Host.Services.GetRequiredService<IOptions<ChurnScoringOptions>>());
@@ -72,6 +79,53 @@ public class ModelsPageTests : PortalTestContext
         db.PredictionModels.AddRange(old, current);
         await db.SaveChangesAsync();
         return (old.Id, current.Id);
+    }
+
+    private async Task<(long Old, long Current)> AddOfferVersionsAsync()
+    {
+        await using var db = await store.Stores.CreateDbContextAsync();
+        PredictionModel Version(string name, DateTime at, bool active, double hit) => new()
+        {
+            Kind = ScoreKind.NextBestOffer, Version = name, TrainedAt = at, Active = active, TrainingRows = 250, ModelBytes = [1],
+            MetricsJson = JsonSerializer.Serialize(new NboModelMetrics(5, hit, 0.20, 0.25, 50, 0, 0), Json),
+        };
+        var old = Version("nbo-1", new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc), false, 0.31);
+        var current = Version("nbo-2", new DateTime(2026, 11, 29, 8, 0, 0, DateTimeKind.Utc), true, 0.28);
+        db.PredictionModels.AddRange(old, current);
+        await db.SaveChangesAsync();
+        return (old.Id, current.Id);
+    }
+
+    [Fact]
+    public async Task OfferVersions_MarketerSeesHitRateAgainstBaselines_ButCannotActivate()
+    {
+        await AddOfferVersionsAsync();
+
+        var page = RenderAs(PortalRoles.Marketer);
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=offer-model-row]").Count), WaitTimeout);
+        var old = page.Find("[data-testid=offer-model-row][data-version=nbo-1]").TextContent;
+        Assert.Contains("31.0% (top 5)", old);
+        Assert.Contains("20.0% (top 5)", old);
+        Assert.Contains("25.0% (top 5)", old);
+        Assert.Empty(page.FindAll("[data-testid^=activate-offer-]"));
+    }
+
+    [Fact]
+    public async Task OfferVersions_AdminRollsBack_OlderVersionActiveAndAudited()
+    {
+        var (old, current) = await AddOfferVersionsAsync();
+        var page = RenderAs(PortalRoles.Admin);
+        page.WaitForAssertion(() => Assert.Equal("Roll back to this", page.Find("[data-testid=activate-offer-nbo-1]").TextContent.Trim()), WaitTimeout);
+
+        page.Find("[data-testid=activate-offer-nbo-1]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=confirm-offer-nbo-1]").Click(), WaitTimeout);
+
+        page.WaitForAssertion(() => Assert.Contains("nbo-1 is active", page.Find("[data-testid=offer-model-outcome]").TextContent), WaitTimeout);
+        await using var db = await store.Stores.CreateDbContextAsync();
+        Assert.True(await db.PredictionModels.Where(m => m.Id == old).Select(m => m.Active).SingleAsync());
+        Assert.False(await db.PredictionModels.Where(m => m.Id == current).Select(m => m.Active).SingleAsync());
+        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "model.activated" && a.TargetId == old.ToString()));
     }
 
     [Fact]
