@@ -23,6 +23,7 @@ public partial class ReviewsPage
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required ReviewDecisions Decisions { get; init; }
+    [Inject] public required ILogger<ReviewsPage> Logger { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -53,7 +54,21 @@ public partial class ReviewsPage
 
     private async Task SelectAsync(ReviewListItem item)
     {
-        var opened = await Queue.DetailAsync(item.Id, await ActorAsync());
+        ReviewDetail? opened;
+        try
+        {
+            opened = await Queue.DetailAsync(item.Id, await ActorAsync());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One pair that cannot be opened (the store busy past its wait, profiles changing under it) must not blank
+            // the queue: say so, keep the list, and read it again.
+            Logger.LogWarning("Review {ReviewId} could not be opened: {ExceptionType}", item.Id, e.GetType().Name);
+            Snackbar.Add("That pair could not be opened just now; the list was read again. Try it once more.", Severity.Warning);
+            detail = null;
+            await ReloadAsync();
+            return;
+        }
         if (opened is not { Status: Data.Model.ReviewStatus.Open })
         {
             Snackbar.Add("That pair was decided meanwhile, or one of its profiles changed.", Severity.Info);
