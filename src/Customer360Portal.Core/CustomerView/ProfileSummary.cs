@@ -24,8 +24,11 @@ public sealed record ProfileTag(string Key, string Value, string SourceKey);
 /// <summary>A note with a follow-up date that nobody has completed yet.</summary>
 public sealed record FollowUpTask(long NoteId, string Text, DateTime DueAt, string AuthorUserId, DateTime CreatedAt);
 
-/// <summary>What the profile header shows beside the golden record.</summary>
-public sealed record ProfileSummary(KeyFigures Figures, IReadOnlyList<ProfileTag> Tags, Prediction? ChurnRisk, Prediction? NextBestOffer,
+/// <summary>
+/// What the profile header shows beside the golden record. Offers are not here: the profile's offer panel reads them
+/// with their history (<c>CustomerOffers</c>).
+/// </summary>
+public sealed record ProfileSummary(KeyFigures Figures, IReadOnlyList<ProfileTag> Tags, Prediction? ChurnRisk,
     IReadOnlyList<ConsentFigure> Consent, IReadOnlyList<FollowUpTask> OpenTasks);
 
 /// <summary>Reads the header's figures: each is one indexed query over the profile's own rows.</summary>
@@ -54,7 +57,7 @@ public sealed class ProfileSummaries(IDbContextFactory<ProfileStore> stores)
 
         var tags = await store.Traits.AsNoTracking().Where(t => t.CustomerId == customerId).OrderBy(t => t.Key)
             .Select(t => new ProfileTag(t.Key, t.Value, t.SourceKey)).ToListAsync(cancellationToken);
-        var scores = await store.Scores.AsNoTracking().Where(s => s.CustomerId == customerId).ToListAsync(cancellationToken);
+        var scores = await store.Scores.AsNoTracking().Where(s => s.CustomerId == customerId && s.Kind == ScoreKind.ChurnRisk).ToListAsync(cancellationToken);
         var consent = await store.ConsentStates.AsNoTracking().Where(c => c.CustomerId == customerId).OrderBy(c => c.Purpose)
             .Select(c => new ConsentFigure(c.Purpose, c.Status, c.LawfulBasis, c.UpdatedAt, c.ExpiresAt)).ToListAsync(cancellationToken);
         var tasks = await store.Notes.AsNoTracking().Where(n => n.CustomerId == customerId && n.FollowUpDueAt != null && n.CompletedAt == null)
@@ -65,7 +68,7 @@ public sealed class ProfileSummaries(IDbContextFactory<ProfileStore> stores)
             new KeyFigures(profile.LifetimeValueMinor, profile.Currency, profile.OrderCount, profile.LastPurchaseAt, openTickets,
                 ratings.Count == 0 ? null : new SatisfactionFigure(ratings.Average(), ratings.Count),
                 contact is null ? null : contact with { At = DateTime.SpecifyKind(contact.At, DateTimeKind.Utc) }),
-            tags, Latest(scores, ScoreKind.ChurnRisk), Latest(scores, ScoreKind.NextBestOffer), consent, tasks);
+            tags, Latest(scores, ScoreKind.ChurnRisk), consent, tasks);
     }
 
     private static Prediction? Latest(List<CustomerScore> scores, ScoreKind kind) =>

@@ -26,7 +26,6 @@ public class ProfileSummaryTests
         Assert.Equal(new SatisfactionFigure(3.5, 2), figures.Satisfaction);
         Assert.Equal(new LastContact(new DateTime(2026, 11, 10, 11, 0, 0, DateTimeKind.Utc), InteractionChannel.Chat, "ticket.opened"), figures.LastContact);
         Assert.Null(summary.ChurnRisk);
-        Assert.Null(summary.NextBestOffer);
     }
 
     [Fact]
