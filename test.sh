@@ -32,6 +32,8 @@ dotnet build Customer360Portal.sln -c "$configuration" -nologo -clp:ErrorsOnly
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
+portal_log="${C360_E2E_ARTIFACTS:-artifacts/e2e}/portal.log"
+rm -f "$portal_log"
 # Unit and integration tests first, the browser tests last: one app and one browser on a 2-core machine.
 for project in tests/*/*.Tests.csproj e2e/*/*.csproj; do
   name="$(basename "$project" .csproj)"
@@ -40,6 +42,13 @@ for project in tests/*/*.Tests.csproj e2e/*/*.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
     --results-directory "$results" || status=1
 done
+
+# When something failed, show the portal's own errors from the browser tests (its log carries no personal data):
+# on a CI machine this output is all there is to go on.
+if [ "$status" -ne 0 ] && [ -f "$portal_log" ] && grep -qE '^(fail|crit):' "$portal_log"; then
+  echo "== errors in the portal's log during the browser tests ($portal_log)"
+  grep -E -A4 '^(fail|crit):' "$portal_log" | head -80
+fi
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

@@ -50,6 +50,17 @@ public static partial class PortalPage
     /// Waits until the Blazor circuit has connected (the layout flips data-interactive to true): a click before that
     /// does nothing.
     /// </summary>
+    /// <summary>
+    /// Opens a menu and picks one of its items. Waits first for any menu still closing: on a busy machine a click that
+    /// lands while the last pick's menu is closing only closes it.
+    /// </summary>
+    public static async Task PickFromMenuAsync(this IPage page, ILocator menuButton, string itemTestId)
+    {
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await menuButton.ClickAsync();
+        await page.Locator($".mud-popover-open [data-testid={itemTestId}]").ClickAsync();
+    }
+
     public static Task WaitForInteractiveAsync(this IPage page) =>
         Expect(page.Locator("[data-interactive='true']")).ToBeAttachedAsync();
 

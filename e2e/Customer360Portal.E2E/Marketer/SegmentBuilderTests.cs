@@ -39,17 +39,14 @@ public sealed class SegmentBuilderTests(PortalFixture portal, ITestOutputHelper 
 
         // Rule 1: lives in the town. Group 2 (any of): lives in the town, or has granted email marketing.
         var root = page.Locator("[data-testid=rule-group][data-path='']");
-        await root.GetByTestId("add-rule").Last.ClickAsync();
-        await page.Locator(".mud-popover-open [data-testid=add-rule-field]").ClickAsync();
+        await page.PickFromMenuAsync(root.GetByTestId("add-rule").Last, "add-rule-field");
         var townInput = page.Locator("[data-testid=rule][data-path='1']").Locator("input[data-testid=rule-value], [data-testid=rule-value] input");
         await townInput.FillAsync(town);
         await root.GetByTestId("add-group").Last.ClickAsync();
         var group = page.Locator("[data-testid=rule-group][data-path='2']");
-        await group.GetByTestId("add-rule").ClickAsync();
-        await page.Locator(".mud-popover-open [data-testid=add-rule-field]").ClickAsync();
+        await page.PickFromMenuAsync(group.GetByTestId("add-rule"), "add-rule-field");
         await page.Locator("[data-testid=rule][data-path='2.1']").Locator("input[data-testid=rule-value], [data-testid=rule-value] input").FillAsync(town);
-        await group.GetByTestId("add-rule").ClickAsync();
-        await page.Locator(".mud-popover-open [data-testid=add-rule-consent]").ClickAsync();
+        await page.PickFromMenuAsync(group.GetByTestId("add-rule"), "add-rule-consent");
         await Expect(page.Locator("[data-testid=rule][data-path='2.2'][data-type=consent]")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("segment-sentence")).ToContainTextAsync($"Customers whose city is \"{town.ToLowerInvariant()}\"", new() { IgnoreCase = true });
         await Expect(page.GetByTestId("segment-sentence")).ToContainTextAsync("or who have granted email marketing");

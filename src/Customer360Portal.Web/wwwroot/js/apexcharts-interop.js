@@ -1,5 +1,7 @@
-// Keeps one ApexCharts instance per element so Blazor can update and dispose it.
-const charts = new WeakMap();
+// One ApexCharts instance per chart component, by the component's id rather than its element: by the time Blazor
+// disposes a component its element may already be gone from the page, and the chart (with its window listeners)
+// must still be destroyed.
+const charts = new Map();
 
 // Options travel as JSON, which cannot carry ApexCharts' formatter functions. A chart may instead name its number
 // formats (Intl.NumberFormat options, e.g. { style: "currency", currency: "GBP" }) under "c360Formats":
@@ -38,25 +40,21 @@ function withFormats(options) {
     return options;
 }
 
-export function create(element, options) {
-    destroy(element);
+// Returns false when the element is no longer on the page: Blazor replaced the chart (new figures arrived) between
+// rendering it and this call, and the replacement draws itself.
+export async function create(element, id, options) {
+    destroy(id);
+    if (!element || !element.isConnected) return false;
     const chart = new ApexCharts(element, withFormats(options));
-    charts.set(element, chart);
-    return chart.render();
+    charts.set(id, chart);
+    await chart.render();
+    return true;
 }
 
-export function update(element, options) {
-    const chart = charts.get(element);
+export function destroy(id) {
+    const chart = charts.get(id);
     if (chart) {
-        return chart.updateOptions(withFormats(options), true, true);
-    }
-    return create(element, options);
-}
-
-export function destroy(element) {
-    const chart = charts.get(element);
-    if (chart) {
+        charts.delete(id);
         chart.destroy();
-        charts.delete(element);
     }
 }

@@ -34,7 +34,9 @@ public partial class InsightsPage : IDisposable
     private InsightsDashboard? dashboard;
     private DayRange range;
     private DateRange pickerRange = new();
+    // Charts are keyed by this: they are drawn again only when the figures changed, not on every progress report.
     private int version;
+    private string? figuresStamp;
     private IReadOnlyList<StageFlow> flows = [];
     private RevenueSeries? revenue;
     private IReadOnlyList<JourneyPath> journeys = [];
@@ -61,9 +63,19 @@ public partial class InsightsPage : IDisposable
         dashboard = await Reader.LoadAsync();
         largestSegments = (await Segments.ListAsync()).Where(x => x.Size is not null)
             .OrderByDescending(x => x.Size).ThenBy(x => x.Id).Take(SegmentsCharted).Select(x => x.Id).ToList();
-        version++;
+        var stamp = FiguresStamp(dashboard, largestSegments);
+        if (stamp != figuresStamp) version++;
+        figuresStamp = stamp;
         Filter();
     }
+
+    /// <summary>What the charts are drawn from: the snapshots' computation times, the sources' counters and the charted segments.</summary>
+    private static string FiguresStamp(InsightsDashboard figures, IReadOnlyList<long> segments) => string.Join('|',
+        new DateTime?[] { figures.Stages?.ComputedAt, figures.StageFlow?.ComputedAt, figures.Revenue?.ComputedAt, figures.Churn?.ComputedAt,
+            figures.Consent?.ComputedAt, figures.SourceProfiles?.ComputedAt, figures.Journeys?.ComputedAt }
+            .Select(t => t?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-")
+            .Concat(figures.Sources.Select(s => $"{s.Key}:{s.Received}:{s.Stored}:{s.Quarantined}:{s.Profiles}"))
+            .Concat(segments.Select(id => id.ToString(CultureInfo.InvariantCulture))));
 
     private void OnJobChanged() => _ = InvokeAsync(async () =>
     {

@@ -116,6 +116,6 @@ public class JourneyMapPanelTests : PortalTestContext
         var panel = Render<JourneyMapPanel>(p => p.Add(x => x.Journey, SampleJourney()));
 
         var create = JSInterop.Invocations.Single(i => i.Identifier == "create");
-        Assert.Contains("\"stepline\"", JsonSerializer.Serialize(create.Arguments[1]));
+        Assert.Contains("\"stepline\"", JsonSerializer.Serialize(create.Arguments[2]));
     }
 }
