@@ -79,6 +79,21 @@ public sealed class BulkRows<T> : IAsyncDisposable where T : class
         return Build(store, transaction, $"UPDATE {table} SET {sets} WHERE {where}", properties);
     }
 
+    /// <summary>
+    /// UPDATE of every column but the key and the matched ones, in the rows whose matched columns hold the row's values
+    /// (for rows known by what they are about rather than by id); <see cref="Write"/> returns how many rows matched.
+    /// </summary>
+    public static BulkRows<T> UpdateMatching(ProfileStore store, DbTransaction? transaction, params string[] matchedProperties)
+    {
+        var (entity, table, quote) = Describe(store);
+        var key = entity.FindPrimaryKey()!.Properties;
+        var matched = matchedProperties.Select(name => entity.FindProperty(name) ?? throw new ArgumentException($"{typeof(T).Name} has no {name}.", nameof(matchedProperties))).ToArray();
+        var set = entity.GetProperties().Where(p => !key.Contains(p) && !matched.Contains(p)).ToArray();
+        var sets = string.Join(", ", set.Select((p, i) => $"{quote(p.GetColumnName())} = @p{i}"));
+        var where = string.Join(" AND ", matched.Select((p, k) => $"{quote(p.GetColumnName())} = @p{set.Length + k}"));
+        return Build(store, transaction, $"UPDATE {table} SET {sets} WHERE {where}", [.. set, .. matched]);
+    }
+
     /// <summary>Writes one row (or buffers it, for <see cref="InsertMany"/>); returns the rows affected when a statement ran.</summary>
     public long Write(T row)
     {

@@ -24,6 +24,7 @@ public class ResolutionSqlTests
         return new TheoryData<string>(
             BulkRows<Customer>.InsertMany(store, null, explicitKeys: true).Sql,
             BulkRows<Customer>.Update(store, null).Sql,
+            BulkRows<CustomerScore>.UpdateMatching(store, null, nameof(CustomerScore.CustomerId), nameof(CustomerScore.Kind)).Sql,
             BulkRows<Customer360Portal.Data.Model.Identifier>.InsertMany(store, null).Sql,
             BulkRows<CustomerTrait>.InsertMany(store, null).Sql,
             BulkRows<ProfileMatchKey>.InsertMany(store, null).Sql,

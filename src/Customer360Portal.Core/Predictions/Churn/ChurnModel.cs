@@ -285,11 +285,30 @@ public sealed class ChurnModel
     /// <see cref="Explain(ChurnTable, int)"/> for rows whose probabilities are already predicted: scoring predicts a
     /// batch first, then explains it, without computing the probabilities twice. Words are written only for the factors kept.
     /// </summary>
-    public IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IReadOnlyList<float> probabilities, int top)
+    public IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IReadOnlyList<float> probabilities, int top) =>
+        Explain(table, featurizer.Transform(table.ToDataView()), probabilities, top);
+
+    /// <summary>
+    /// Probabilities and explanations of a batch in one go, as scoring needs them: the rows are featurised once (kept in
+    /// memory) instead of once for each model part and again for the explanation.
+    /// </summary>
+    public IReadOnlyList<ChurnExplanation> PredictAndExplain(ChurnTable table, int top)
+    {
+        if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
+        var featurized = ml.Data.Cache(featurizer.Transform(table.ToDataView()), Features);
+        float[] probabilities;
+        using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Predict))
+            probabilities = Learner == ChurnLearner.Blend
+                ? BlendedProbabilities(featurized)
+                : trees.Transformer.Transform(featurized).GetColumn<float>("Probability").ToArray();
+        using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Explain))
+            return Explain(table, featurized, probabilities, top);
+    }
+
+    private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IDataView featurized, IReadOnlyList<float> probabilities, int top)
     {
         if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
         if (probabilities.Count != table.RowCount) throw new ArgumentException("One probability per row is needed.", nameof(probabilities));
-        var featurized = featurizer.Transform(table.ToDataView());
         var contributions = ml.Transforms.CalculateFeatureContribution(trees.Transformer, slotOwner.Length, slotOwner.Length, normalize: false)
             .Fit(featurized).Transform(featurized);
         var perRow = contributions.GetColumn<float[]>("FeatureContributions").ToArray();

@@ -35,13 +35,15 @@ internal static class ChurnPurchases
         (await FeatureRowsAsync(store, [cutoff], rule, layout, null, cancellationToken))[0];
 
     /// <summary>One list of rows per cut-off, read in one pass over the store.</summary>
+    /// <param name="readers">How many connections scan the interactions at once (by id range); by default one per core
+    /// on big file stores, one on small or in-memory ones.</param>
     public static async Task<List<ChurnFeatureRow>[]> FeatureRowsAsync(ProfileStore store, IReadOnlyList<DateTime> cutoffs, ChurnRule rule,
-        ChurnFeatureLayout layout, ReadProgress? progress, CancellationToken cancellationToken)
+        ChurnFeatureLayout layout, ReadProgress? progress, CancellationToken cancellationToken, int? readers = null)
     {
         // One span for reading and building, as the one-by-one reader had (the benchmark's "feature read and build").
         using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.FeatureRead);
         var (traits, consent) = await TraitsAndConsentAsync(store, rule, layout, cancellationToken);
-        var events = await ReadEventsAsync(store, rule, cancellationToken);
+        var events = await ReadEventsAsync(store, rule, readers, cancellationToken);
         return Build(events, traits, consent, cutoffs, rule, layout, progress, cancellationToken);
     }
 
@@ -73,9 +75,37 @@ internal static class ChurnPurchases
             (Customers[Count], Ticks[Count], Amounts[Count], Types[Count], Tickets[Count]) = (customer, ticks, amount, type, ticket);
             Count++;
         }
+
+        /// <summary>The parts one after the other (id ranges in order), their type and ticket indexes made one.</summary>
+        public static Events Join(IReadOnlyList<Events> parts)
+        {
+            if (parts.Count == 1) return parts[0];
+            var joined = new Events();
+            var typeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var part in parts)
+            {
+                var types = part.TypeNames.Select(name =>
+                {
+                    if (!typeIndex.TryGetValue(name, out var index))
+                    {
+                        typeIndex[name] = index = joined.TypeNames.Count;
+                        joined.TypeNames.Add(name);
+                    }
+                    return index;
+                }).ToArray();
+                var ticketOffset = joined.TicketDetails.Count;
+                joined.TicketDetails.AddRange(part.TicketDetails);
+                for (var i = 0; i < part.Count; i++)
+                    joined.Add(part.Customers[i], part.Ticks[i], part.Amounts[i], types[part.Types[i]], part.Tickets[i] < 0 ? -1 : part.Tickets[i] + ticketOffset);
+            }
+            return joined;
+        }
     }
 
-    private static async Task<Events> ReadEventsAsync(ProfileStore store, ChurnRule rule, CancellationToken cancellationToken)
+    /// <summary>Interactions per extra reader: below this a second connection costs more than it saves.</summary>
+    private const long RowsPerReader = 250_000;
+
+    private static async Task<Events> ReadEventsAsync(ProfileStore store, ChurnRule rule, int? readers, CancellationToken cancellationToken)
     {
         // Active profiles first (one narrow pass): events of merged, restricted or erased profiles are skipped in memory,
         // which costs far less than a per-event lookup of the profile in SQL.
@@ -88,6 +118,49 @@ internal static class ChurnPurchases
         var extraTypes = rule.ActivityTypes.Append(rule.CancellationEventType).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var sql = EventsSql(store, extraTypes.Count);
 
+        // The scan is cut into id ranges read at once on their own connections (the CPU goes into decoding rows), then
+        // joined in id order. In-memory SQLite lives on its one connection: read there.
+        var lastId = await store.Interactions.MaxAsync(i => (long?)i.Id, cancellationToken) ?? 0;
+        var firstId = await store.Interactions.MinAsync(i => (long?)i.Id, cancellationToken) ?? 0;
+        var count = readers ?? (int)Math.Clamp((lastId - firstId) / RowsPerReader, 1, Environment.ProcessorCount);
+        var open = count > 1 ? SeparateConnections(store) : null;
+        if (open is null) count = 1;
+        var bounds = Enumerable.Range(0, count + 1).Select(i => firstId - 1 + (lastId - firstId + 1) * i / count).ToArray();
+        var parts = count == 1
+            ? [await ReadRangeAsync(store.Database.GetDbConnection(), sql, extraTypes, bounds[0], bounds[1], active, cancellationToken)]
+            : await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+            {
+                await using var connection = open!();
+                await connection.OpenAsync(cancellationToken);
+                return await ReadRangeAsync(connection, sql, extraTypes, bounds[i], bounds[i + 1], active, cancellationToken);
+            }, cancellationToken)));
+        return Events.Join(parts);
+    }
+
+    /// <summary>Opens new connections to the same store, or null for an in-memory SQLite store (one connection only).</summary>
+    private static Func<System.Data.Common.DbConnection>? SeparateConnections(ProfileStore store)
+    {
+        var connectionString = store.Database.GetConnectionString();
+        if (connectionString is null) return null;
+        if (store.Database.IsSqlite())
+        {
+            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+            if (source.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory || source.DataSource is "" or ":memory:") return null;
+        }
+        var factory = System.Data.Common.DbProviderFactories.GetFactory(store.Database.GetDbConnection());
+        if (factory is null) return null;
+        return () =>
+        {
+            var connection = factory.CreateConnection()!;
+            connection.ConnectionString = connectionString;
+            return connection;
+        };
+    }
+
+    /// <summary>The interactions with ids in (after, upTo], of active profiles, with the types churn features read.</summary>
+    private static async Task<Events> ReadRangeAsync(System.Data.Common.DbConnection connection, string sql, List<string> extraTypes, long after, long upTo,
+        HashSet<long> active, CancellationToken cancellationToken)
+    {
         var events = new Events();
         // Each distinct type is judged once: its index in TypeNames, or -1 when churn features do not read it.
         var typeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -100,20 +173,24 @@ internal static class ChurnPurchases
             return index;
         }
 
-        await store.Database.OpenConnectionAsync(cancellationToken);
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await connection.OpenAsync(cancellationToken);
         try
         {
-            await using var command = store.Database.GetDbConnection().CreateCommand();
+            await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            for (var i = 0; i < extraTypes.Count; i++)
+            void Add(string name, object value)
             {
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@t{i}";
-                parameter.Value = extraTypes[i];
+                parameter.ParameterName = name;
+                parameter.Value = value;
                 command.Parameters.Add(parameter);
             }
+            for (var i = 0; i < extraTypes.Count; i++) Add($"@t{i}", extraTypes[i]);
+            Add("@after", after);
+            Add("@upTo", upTo);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var sqlite = store.Database.IsSqlite();
+            var sqlite = connection is Microsoft.Data.Sqlite.SqliteConnection;
             var rows = 0;
             // Synchronous reads inside: SQLite has no async I/O, and a task per row would cost more than the row.
             while (reader.Read())
@@ -137,7 +214,7 @@ internal static class ChurnPurchases
         }
         finally
         {
-            await store.Database.CloseConnectionAsync();
+            if (opened) await connection.CloseAsync();
         }
         return events;
     }
@@ -145,7 +222,7 @@ internal static class ChurnPurchases
     /// <summary>
     /// The one scan: customer, type, time, amount, and reference and detail of tickets only, of the interactions whose
     /// type starts like a feature's (LIKE may ignore case, as SQLite's does: a superset, tested exactly in memory) or is
-    /// one of the rule's types (parameters @t0, @t1...), in id order (storage order: no sort).
+    /// one of the rule's types (parameters @t0, @t1...), with ids in (@after, @upTo], in id order (storage order: no sort).
     /// </summary>
     internal static string EventsSql(ProfileStore store, int extraTypeCount)
     {
@@ -156,7 +233,7 @@ internal static class ChurnPurchases
         var ticket = $"{type} LIKE 'ticket.%'";
         return $"SELECT {Column(nameof(Interaction.CustomerId))}, {type}, {Column(nameof(Interaction.OccurredAt))}, {Column(nameof(Interaction.AmountMinor))}, " +
                $"CASE WHEN {ticket} THEN {Column(nameof(Interaction.Reference))} END, CASE WHEN {ticket} THEN {Column(nameof(Interaction.DetailJson))} END " +
-               $"FROM {table} WHERE {filter} ORDER BY {Column(nameof(Interaction.Id))}";
+               $"FROM {table} WHERE {Column(nameof(Interaction.Id))} > @after AND {Column(nameof(Interaction.Id))} <= @upTo AND ({filter}) ORDER BY {Column(nameof(Interaction.Id))}";
     }
 
     private static List<ChurnFeatureRow>[] Build(Events events, ByCustomer<TraitValue> traits, ByCustomer<ConsentChange> consent,

@@ -24,9 +24,10 @@ public sealed record ChurnScoringResult(string Message, string? ModelVersion, in
 /// top 3 factors in plain words (<see cref="ChurnModel.Explain(ChurnTable, IReadOnlyList{float}, int)"/>), replacing
 /// their previous churn score. Profiling is <see cref="ConsentPurpose.Personalisation"/>: people the consent check
 /// does not allow (no consent, withdrawn, restricted...) are not scored, and their existing churn scores are removed.
-/// Built for a million customers: features read set-based (<see cref="ChurnPurchases"/>), predictions and explanations
-/// by batches of rows through ML.NET data views on every core, and scores written by one writer in bulk, a short transaction per
-/// batch, while the next batch is being explained (nothing holds the write lock while the model works).
+/// Built for a million customers: features read set-based on one connection per core (<see cref="ChurnPurchases"/>),
+/// predictions and explanations by batches of rows featurised once, through ML.NET data views on every core, and scores
+/// written by one writer, in place, a short transaction per batch, while the next batch is being explained (nothing
+/// holds the write lock while the model works).
 /// </summary>
 public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, ConsentCheck consent, TimeProvider clock,
     IOptions<ChurnScoringOptions> options)
@@ -36,7 +37,6 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
     private const int ScoreChunk = 20_000;
     // About 50 ms of writing per transaction on SQLite, so other writers never wait long.
     private const int WriteChunk = 2_000;
-    private const int DeleteIds = 100;
     private readonly SemaphoreSlim gate = new(1, 1);
 
     /// <summary>≥ 0.7 high, ≥ 0.4 medium, else low.</summary>
@@ -123,13 +123,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stop.Token };
             await Parallel.ForEachAsync(scoredRows.Chunk(ScoreChunk), parallel, async (chunk, token) =>
             {
-                var part = table.Subset(chunk);
-                float[] probabilities;
-                using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Predict))
-                    probabilities = model.PredictProbabilities(part);
-                IReadOnlyList<ChurnExplanation> explanations;
-                using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Explain))
-                    explanations = model.Explain(part, probabilities, Factors);
+                var explanations = model.PredictAndExplain(table.Subset(chunk), Factors);
                 // The rows are made here, on every core, so the one writer only writes.
                 foreach (var batch in explanations.Chunk(WriteChunk))
                     await batches.Writer.WriteAsync(batch.Select(e => Row(e, active.Version, now)).ToArray(), token);
@@ -147,10 +141,6 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             active.Version, scored, candidates.SkippedByReason, removed);
     }
 
-    /// <summary>
-    /// The one writer: per batch, one transaction that deletes the customers' previous churn scores and inserts the
-    /// new rows through prepared multi-row statements.
-    /// </summary>
     private static CustomerScore Row(ChurnExplanation explained, string version, DateTime now)
     {
         var id = ChurnPurchases.CustomerId(explained.CustomerId);
@@ -167,36 +157,48 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         };
     }
 
+    /// <summary>
+    /// The one writer: per batch, one transaction that updates the customers' churn rows in place with the new
+    /// score, and inserts rows (prepared multi-row statements) for customers scored for the first time.
+    /// </summary>
     private async Task<int> WriteAllAsync(ChannelReader<CustomerScore[]> batches, CancellationToken cancellationToken)
     {
         var written = 0;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
+        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
+        var (id, customer, kind) = (Column(nameof(CustomerScore.Id)), Column(nameof(CustomerScore.CustomerId)), Column(nameof(CustomerScore.Kind)));
+        // Two churn rows for one customer (a merge moved one onto a survivor since the pass began): the oldest stays.
+        var extrasSql = $"DELETE FROM {table} WHERE {kind} = @p0 AND {customer} = @p1 AND {id} > (SELECT MIN({id}) FROM {table} WHERE {kind} = @p0 AND {customer} = @p1)";
         var kindProperty = entity.FindProperty(nameof(CustomerScore.Kind))!;
         var churnKind = (kindProperty.GetValueConverter() ?? kindProperty.GetTypeMapping().Converter)?.ConvertToProvider(ScoreKind.ChurnRisk)
             ?? ScoreKind.ChurnRisk;
-        var deleteSql = $"DELETE FROM {table} WHERE {quote(kindProperty.GetColumnName())} = @p{DeleteIds} AND " +
-            $"{quote(entity.FindProperty(nameof(CustomerScore.CustomerId))!.GetColumnName())} IN ({string.Join(", ", Enumerable.Range(0, DeleteIds).Select(i => "@p" + i))})";
         await store.Database.OpenConnectionAsync(cancellationToken);
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
             using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
             await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
-            // Every id, not only those read as scored at the start: a merge meanwhile may have moved a score onto one.
-            {
-                await using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, DeleteIds + 1);
-                delete.Parameters[DeleteIds].Value = churnKind;
-                delete.Prepare();
-                foreach (var part in batch.Select(s => s.CustomerId).Chunk(DeleteIds))
+            var duplicated = new List<long>();
+            // A customer's churn row is updated where it is: deleting and inserting would rewrite every index entry.
+            await using (var update = BulkRows<CustomerScore>.UpdateMatching(store, dbTransaction, nameof(CustomerScore.CustomerId), nameof(CustomerScore.Kind)))
+            await using (var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction))
+                foreach (var score in batch)
                 {
-                    // A short last part repeats its last id: the statement stays the prepared one.
-                    for (var i = 0; i < DeleteIds; i++) delete.Parameters[i].Value = part[Math.Min(i, part.Length - 1)];
-                    delete.ExecuteNonQuery();
+                    var matched = update.Write(score);
+                    if (matched == 0) insert.Write(score);
+                    else if (matched > 1) duplicated.Add(score.CustomerId);
+                }
+            if (duplicated.Count > 0)
+            {
+                await using var extras = BulkRows<CustomerScore>.Prepared(store, dbTransaction, extrasSql, 2);
+                extras.Parameters[0].Value = churnKind;
+                foreach (var duplicate in duplicated)
+                {
+                    extras.Parameters[1].Value = duplicate;
+                    await extras.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
-            await using (var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction))
-                foreach (var score in batch) insert.Write(score);
             await transaction.CommitAsync(cancellationToken);
             written += batch.Length;
         }

@@ -88,6 +88,24 @@ public sealed class ChurnModelTests
     }
 
     [Fact]
+    public void PredictAndExplain_OneBatch_SameProbabilitiesAndFactorsAsPredictingThenExplaining()
+    {
+        var cutoff = new DateTime(2025, 1, 1);
+        var table = ChurnTable.FromFeatureRows(ChurnFeatureBuilder.Build(SyntheticLog(600, 5, cutoff), cutoff, ChurnDefinition.ByInactivity(90)));
+        var model = ChurnModel.Train(table);
+        var sample = table.Subset(Enumerable.Range(0, 120).ToList());
+
+        var together = model.PredictAndExplain(sample, 3);
+        var apart = model.Explain(sample, model.PredictProbabilities(sample), 3);
+
+        Assert.Equal(apart.Select(e => e.CustomerId), together.Select(e => e.CustomerId));
+        Assert.Equal(apart.Select(e => e.Probability), together.Select(e => e.Probability));
+        Assert.Equal(apart.Select(e => string.Join("|", e.Factors.Select(f => f.Text))), together.Select(e => string.Join("|", e.Factors.Select(f => f.Text))));
+        Assert.Contains(together, e => e.Probability > 0.5);
+        Assert.Contains(together, e => e.Probability < 0.5);
+    }
+
+    [Fact]
     public void Load_ModelFromBeforeTheBlend_RefusedWithAClearMessage()
     {
         var error = Assert.Throws<InvalidDataException>(() => ChurnModel.Load(new byte[] { 1, 2, 3 }));

@@ -130,6 +130,27 @@ public sealed class ChurnPurchasesTests
         Assert.NotEmpty(reported);
     }
 
+    [Fact]
+    public async Task FeatureRows_ReadOnSeveralConnectionsAtOnce_SameRowsAsOneReader()
+    {
+        await using var test = await CoreHost.CreateAsync(b => b.AddPredictions(runInBackground: false));
+        await SeedAsync(test);
+        var rule = ChurnRule.Inactivity(90, ChurnRule.OrderPlaced, "login");
+        var layout = ChurnFeatureLayout.WithTraits(["trait:plan=basic", "trait:score"]);
+        DateTime[] cutoffs = [Now.AddDays(-90)];
+
+        List<ChurnFeatureRow>[] one, three;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            one = await ChurnPurchases.FeatureRowsAsync(store, cutoffs, rule, layout, null, CancellationToken.None, readers: 1);
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            three = await ChurnPurchases.FeatureRowsAsync(store, cutoffs, rule, layout, null, CancellationToken.None, readers: 3);
+
+        Assert.True(one[0].Count > 30, $"{one[0].Count} rows");
+        Assert.Equal(one[0].Select(r => r.CustomerId), three[0].Select(r => r.CustomerId));
+        Assert.Equal(one[0].Select(r => r.Churned), three[0].Select(r => r.Churned));
+        Assert.Equal(one[0].Select(Features), three[0].Select(Features));
+    }
+
     private static string Features(ChurnFeatureRow row) =>
         row.CustomerId + ": " + string.Join(",", row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
 

@@ -165,12 +165,19 @@ public sealed class ChurnScoringTests
         Assert.Equal("churn-1", summary!.ChurnRisk!.ModelVersion);
         Assert.NotEmpty(summary.ChurnRisk.Reasons);
 
-        // A second pass replaces scores instead of adding rows.
+        // A second pass replaces scores instead of adding rows, and leaves one churn row to a customer who had two
+        // (a merge moved the merged-away profile's score onto the survivor).
+        var doubled = seeded.Lapsed[2];
+        await AddOldScoreAsync(test, doubled);
         var again = await test.Get<ChurnScoring>().ScoreAllAsync();
         Assert.Equal(398, again.Scored);
         Assert.Equal(0, again.Removed);
         await using (var store = await test.Stores.CreateDbContextAsync())
+        {
             Assert.Equal(398, await store.Scores.CountAsync(s => s.Kind == ScoreKind.ChurnRisk));
+            var survivor = await store.Scores.AsNoTracking().SingleAsync(s => s.Kind == ScoreKind.ChurnRisk && s.CustomerId == doubled);
+            Assert.Equal("churn-1", survivor.ModelVersion);
+        }
     }
 
     [Fact]
