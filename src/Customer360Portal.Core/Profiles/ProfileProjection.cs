@@ -27,7 +27,14 @@ public interface IRecordResolver
 public sealed class ProjectionOptions
 {
     public const string Section = "Projection";
+    /// <summary>The most records one batch (one write transaction) takes.</summary>
     public int BatchSize { get; set; } = 2_000;
+    /// <summary>
+    /// How long one batch should hold the store's write lock: batches shrink when one took longer (a busy machine, a
+    /// crowded profile) and grow back to <see cref="BatchSize"/> when they are quick, so other writers (sync, jobs,
+    /// agents' edits) never wait long behind the projection.
+    /// </summary>
+    public TimeSpan TargetBatchTime { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
@@ -36,8 +43,34 @@ public sealed class ProjectionOptions
 /// the same transaction as the batch's effects, so a crash neither skips nor repeats a record.
 /// </summary>
 public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IRecordResolver resolver, TimeProvider clock,
-    IOptions<ProjectionOptions> options, ProfileChangeNotifier notifier, ResolutionGate gate)
+    IOptions<ProjectionOptions> options, ProfileChangeNotifier notifier, ResolutionGate gate, ILogger<ProfileProjection> logger)
 {
+    /// <summary>The smallest batch: below it the per-batch work (mark, notification) dominates.</summary>
+    public const int MinimumBatch = 25;
+    // Starts small and grows while batches are quick: the first batch on a new store or a busy machine must not hold
+    // the lock for minutes before the first measurement.
+    private int batchSize = Math.Min(options.Value.BatchSize, 4 * MinimumBatch);
+
+    /// <summary>Write turns for a loop over this store (see <see cref="WriteTurns"/>).</summary>
+    public async Task<WriteTurns> TurnsAsync(CancellationToken cancellationToken)
+    {
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        return WriteTurns.For(store);
+    }
+
+    /// <summary>How many records the next batch takes (adapted to <see cref="ProjectionOptions.TargetBatchTime"/>).</summary>
+    public int NextBatchSize => batchSize;
+
+    /// <summary>
+    /// The next batch's size after a full batch of <paramref name="size"/> took <paramref name="took"/>: scaled toward the
+    /// target time, at most halved or doubled at once (one slow batch is not a trend), within [MinimumBatch, maximum].
+    /// </summary>
+    public static int Adapt(int size, TimeSpan took, TimeSpan target, int maximum)
+    {
+        var scale = took <= TimeSpan.Zero ? 2.0 : Math.Clamp(target / took, 0.5, 2.0);
+        return (int)Math.Clamp(size * scale, Math.Min(MinimumBatch, maximum), maximum);
+    }
+
     public const string Stage = "profile-projection";
 
     /// <summary>Projects the next batch; returns how many records it took (0 when caught up).</summary>
@@ -62,7 +95,7 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
         var rows = await store.SourceRecords.AsNoTracking()
             .Where(r => r.Id > after)
             .OrderBy(r => r.Id)
-            .Take(options.Value.BatchSize)
+            .Take(batchSize)
             .Select(r => new { r.Id, r.SourceKey, r.NormalizedJson })
             .ToListAsync(cancellationToken);
         if (rows.Count == 0) return 0;
@@ -71,6 +104,7 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
             JsonSerializer.Deserialize(r.NormalizedJson, IntakeJson.Storage.NormalisedRecord)!)).ToList();
 
         await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
+        var held = System.Diagnostics.Stopwatch.StartNew();
         await resolver.ResolveAsync(store, batch, cancellationToken);
         if (mark is null)
         {
@@ -81,6 +115,13 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
         mark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await store.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        var took = held.Elapsed;
+        var target = options.Value.TargetBatchTime;
+        if (took > 4 * target)
+            logger.LogWarning("Projection held the write lock {Seconds:0.0} s for {Records} records (target {Target:0.0} s); batches shrink.",
+                took.TotalSeconds, rows.Count, target.TotalSeconds);
+        // A short batch (caught up) says nothing about the time a full one takes.
+        if (rows.Count == batchSize || took > target) batchSize = Adapt(batchSize, took, target, options.Value.BatchSize);
 
         notifier.Publish(rows.Count);
         if (notifier.WatchesProfiles)
@@ -94,12 +135,19 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
         return rows.Count;
     }
 
-    /// <summary>Runs batches until nothing is pending (used by benchmarks, tests and the CLI).</summary>
-    public async Task<long> CatchUpAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs batches until nothing is pending. With <paramref name="turns"/> (the background service) it lets other
+    /// writers in between batches; benchmarks, tests and the CLI run flat out.
+    /// </summary>
+    public async Task<long> CatchUpAsync(CancellationToken cancellationToken = default, WriteTurns? turns = null)
     {
         long total = 0;
         int taken;
-        while ((taken = await RunOnceAsync(cancellationToken)) > 0) total += taken;
+        while ((taken = await RunOnceAsync(cancellationToken)) > 0)
+        {
+            total += taken;
+            if (turns is not null) await turns.AfterCommitAsync(cancellationToken);
+        }
         return total;
     }
 }
@@ -138,7 +186,7 @@ public sealed class ProfileProjectionService(ProfileProjection projection, Match
         {
             try
             {
-                var projected = await projection.CatchUpAsync(stoppingToken);
+                var projected = await projection.CatchUpAsync(stoppingToken, await projection.TurnsAsync(stoppingToken));
                 // Once the store has enough people, the match model is learnt from them (EM) instead of the bootstrap
                 // one. Checking counts profiles, so it runs only after new records, and at most once a minute.
                 var now = clock.GetUtcNow();
@@ -162,7 +210,9 @@ public static class ProfilesSetup
 {
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder, bool runInBackground = true)
     {
-        builder.Services.AddOptions<ProjectionOptions>().BindConfiguration(ProjectionOptions.Section);
+        builder.Services.AddOptions<ProjectionOptions>().BindConfiguration(ProjectionOptions.Section)
+            .Validate(o => o.BatchSize >= 1 && o.TargetBatchTime > TimeSpan.Zero, "Projection needs a BatchSize of at least 1 and a positive TargetBatchTime.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ProfileChangeNotifier>();
         builder.AddIdentityResolution(runInBackground);
         builder.Services.AddSingleton<ProfileProjection>();

@@ -26,12 +26,16 @@ public sealed class SearchIndex(IDbContextFactory<ProfileStore> stores)
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await RunBatchAsync(rescan: true, cancellationToken);
+        WriteTurns turns;
+        await using (var store = await stores.CreateDbContextAsync(cancellationToken))
+            turns = WriteTurns.For(store);
         var total = 0;
         while (true)
         {
             var done = await RunBatchAsync(rescan: false, cancellationToken);
             total += done;
             if (done < BatchSize) return total;
+            await turns.AfterCommitAsync(cancellationToken);
         }
     }
 

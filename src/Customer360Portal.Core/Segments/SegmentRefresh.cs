@@ -53,8 +53,12 @@ public sealed class SegmentRefresher(IDbContextFactory<ProfileStore> stores, Tim
         var exited = before.Where(id => !after.Contains(id)).ToList();
 
         // Short transactions: SQLite has one writer, and intake must not wait behind a large segment.
+        var turns = WriteTurns.For(store);
         foreach (var chunk in exited.Chunk(WriteChunk))
+        {
             await store.SegmentMembers.Where(m => m.SegmentId == segmentId && chunk.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+            await turns.AfterCommitAsync(cancellationToken);
+        }
         await store.Database.OpenConnectionAsync(cancellationToken);
         foreach (var chunk in entered.Chunk(WriteChunk))
         {
@@ -62,6 +66,7 @@ public sealed class SegmentRefresher(IDbContextFactory<ProfileStore> stores, Tim
             await using (var bulk = BulkRows<SegmentMember>.InsertMany(store, transaction.GetDbTransaction()))
                 foreach (var id in chunk) bulk.Write(new SegmentMember { SegmentId = segmentId, CustomerId = id, EnteredAt = now });
             await transaction.CommitAsync(cancellationToken);
+            await turns.AfterCommitAsync(cancellationToken);
         }
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         store.SegmentSnapshots.Add(new SegmentSnapshot

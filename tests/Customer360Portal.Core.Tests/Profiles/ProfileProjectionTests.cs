@@ -2,12 +2,47 @@ using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Customer360Portal.Core.Tests.Ingestion.IntakeTestData;
 
 namespace Customer360Portal.Core.Tests.Profiles;
 
 public class ProfileProjectionTests
 {
+    [Theory]
+    [InlineData(2_000, 8.0, 1_000)] // a slow batch: halved at most
+    [InlineData(1_000, 4.0, 500)] // on target next time: 2 s / 4 s
+    [InlineData(500, 1.0, 1_000)] // quick again: grows back, at most doubled
+    [InlineData(1_500, 0.5, 2_000)] // never above the configured size
+    [InlineData(30, 60.0, 25)] // never below the smallest batch
+    public void Adapt_BatchSize_FollowsTheTimeAWriteLockWasHeld(int size, double seconds, int expected)
+    {
+        Assert.Equal(expected, ProfileProjection.Adapt(size, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(2), 2_000));
+    }
+
+    [Fact]
+    public async Task SlowBatches_TheNextBatchTakesFewerRecords_AndEveryRecordIsStillProjected()
+    {
+        await using var test = await CoreHost.CreateAsync(b => b.Services.Configure<ProjectionOptions>(o =>
+        {
+            o.BatchSize = 40;
+            o.TargetBatchTime = TimeSpan.FromTicks(1); // every batch is "too slow"
+        }));
+        await test.Get<SourceRegistry>().EnsureSourceAsync("shop", "Shop", SourceKind.Shop, ConnectorStyle.Pull);
+        await test.Get<IntakePipeline>().IngestAsync("shop", Enumerable.Range(0, 100).Select(i => Order($"{5000 + i}", $"buyer{i}@example.com")).ToList());
+        var projection = test.Get<ProfileProjection>();
+
+        var first = await projection.RunOnceAsync();
+        var second = await projection.RunOnceAsync();
+        var rest = await projection.CatchUpAsync();
+
+        Assert.Equal(40, first);
+        Assert.Equal(25, second);
+        Assert.Equal(100, first + second + rest);
+        await using var store = await test.Stores.CreateDbContextAsync();
+        Assert.Equal(100, await store.Customers.CountAsync());
+    }
+
     [Fact]
     public async Task RecordsSharingAnEmail_BecomeOneProfileWithTimelineMetricsAndLineage()
     {

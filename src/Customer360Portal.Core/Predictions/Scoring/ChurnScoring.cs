@@ -174,6 +174,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         var churnKind = (kindProperty.GetValueConverter() ?? kindProperty.GetTypeMapping().Converter)?.ConvertToProvider(ScoreKind.ChurnRisk)
             ?? ScoreKind.ChurnRisk;
         await store.Database.OpenConnectionAsync(cancellationToken);
+        var turns = WriteTurns.For(store);
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
             using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
@@ -201,6 +202,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             }
             await transaction.CommitAsync(cancellationToken);
             written += batch.Length;
+            await turns.AfterCommitAsync(cancellationToken);
         }
         return written;
     }
