@@ -92,7 +92,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             var othersAllowed = (await consent.FilterAsync(others, ConsentPurpose.Personalisation, cancellationToken)).Allowed.ToHashSet();
             remove = candidateIds.Where(id => !allowed.Contains(id)).Concat(others.Where(id => !othersAllowed.Contains(id))).ToList();
         }
-        var removed = await RemoveAsync(remove, cancellationToken);
+        var removed = await StoredScores.RemoveAsync(stores, ScoreKind.ChurnRisk, remove, cancellationToken);
 
         if (active is null)
             return new ChurnScoringResult("No active churn model: nothing scored.", null, 0, candidates.SkippedByReason, removed);
@@ -205,14 +205,5 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             await turns.AfterCommitAsync(cancellationToken);
         }
         return written;
-    }
-
-    private async Task<int> RemoveAsync(IReadOnlyList<long> customerIds, CancellationToken cancellationToken)
-    {
-        var removed = 0;
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        foreach (var chunk in customerIds.Chunk(WriteChunk))
-            removed += await store.Scores.Where(s => s.Kind == ScoreKind.ChurnRisk && chunk.Contains(s.CustomerId)).ExecuteDeleteAsync(cancellationToken);
-        return removed;
     }
 }

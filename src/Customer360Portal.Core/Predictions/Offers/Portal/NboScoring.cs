@@ -65,7 +65,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate
         var candidateIds = inputs.Histories.Select(h => NboData.Id(h.CustomerId)).ToList();
         var decision = await gate.FilterAsync(candidateIds, OfferChannel.OnSite, cancellationToken);
         var allowed = decision.Allowed.ToHashSet();
-        var removed = await RemoveAsync(alreadyScored.Where(id => !allowed.Contains(id)).ToList(), cancellationToken);
+        var removed = await StoredScores.RemoveAsync(stores, ScoreKind.NextBestOffer, alreadyScored.Where(id => !allowed.Contains(id)).ToList(), cancellationToken);
 
         if (active is null)
             return new NboScoringResult("No active offer model: nothing scored.", null, 0, 0, decision.SkippedByReason, removed);
@@ -204,14 +204,5 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate
         await store.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows.Select(r => r.CustomerId).Distinct().Count();
-    }
-
-    private async Task<int> RemoveAsync(List<long> customerIds, CancellationToken cancellationToken)
-    {
-        var removed = 0;
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        foreach (var chunk in customerIds.Chunk(Chunk))
-            removed += await store.Scores.Where(s => s.Kind == ScoreKind.NextBestOffer && chunk.Contains(s.CustomerId)).ExecuteDeleteAsync(cancellationToken);
-        return removed;
     }
 }
