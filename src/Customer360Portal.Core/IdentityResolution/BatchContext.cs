@@ -1,3 +1,4 @@
+using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.IdentityResolution.Matching;
 using Customer360Portal.Core.Ingestion;
 using Customer360Portal.Core.Profiles;
@@ -19,6 +20,8 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
     public Survivorship Survivorship { get; } = survivorship;
     public HashSet<long> Touched { get; } = [];
     public List<(Customer Left, Customer Right, PairScore Score, string Reason, long? SourceRecordId)> PendingReviews { get; } = [];
+    /// <summary>Consent events appended in this batch, with the state each moved (null: history only), linked at its end.</summary>
+    public List<(ConsentEvent Row, ConsentState? State)> ConsentToLink { get; } = [];
 
     private readonly Dictionary<IdentityKey, List<long>> owners = [];
     private readonly Dictionary<long, Customer> customers = [];
@@ -70,11 +73,28 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
         return customer;
     }
 
+    /// <summary>
+    /// Saves the batch so far. Consent events saved by it now have ids: the states they moved are pointed at them and
+    /// their audit rows added, for the batch's next save (<see cref="SaveAllAsync"/> when saved rows are let go next).
+    /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         await Store.SaveChangesAsync(cancellationToken);
+        foreach (var (row, state) in ConsentToLink)
+        {
+            if (state is not null) state.LastEventId = row.Id;
+            Store.AuditLog.Add(ConsentLedger.AuditEntryFor(row, userId: null, userName: "intake", Now));
+        }
+        ConsentToLink.Clear();
         foreach (var entry in Store.ChangeTracker.Entries<Customer>())
             customers.TryAdd(entry.Entity.Id, entry.Entity);
+    }
+
+    /// <summary>Saves everything, consent links included: for callers that let the saved rows go next (a merge's set-based moves).</summary>
+    public async Task SaveAllAsync(CancellationToken cancellationToken)
+    {
+        await SaveAsync(cancellationToken);
+        if (Store.ChangeTracker.HasChanges()) await Store.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<HashSet<IdentityKey>> HeldAsync(Customer customer, CancellationToken cancellationToken)

@@ -47,6 +47,8 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
         }
         foreach (var (left, right, score, reason, sourceRecordId) in context.PendingReviews)
             await merger.RaiseReviewAsync(context, left, right, score, reason, sourceRecordId, cancellationToken);
+        // Consent events still without ids: one save gives them; their states' links and audit rows go with the projection's save.
+        if (context.ConsentToLink.Count > 0) await context.SaveAsync(cancellationToken);
         // The projection saves the batch with its mark; only the most-frequent rule needs the records saved first.
         if (GoldenRecord.Fields.Any(f => settings.RuleFor(f) == SurvivorshipRule.MostFrequent))
         {
@@ -189,7 +191,7 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
 
     /// <summary>
     /// Appends the record's consent choices to the ledger (with the record and the profile it was written for, so
-    /// unmerge can send them back) and moves the current state in the same transaction. A source repeating what the
+    /// unmerge can send them back) and moves the current state in the same transaction (the batch's). A source repeating what the
     /// state already says adds nothing; "denied" after a grant is a withdrawal; within one record the most restrictive
     /// choice per purpose wins; an older choice is kept as history without overriding a newer state.
     /// </summary>
@@ -221,13 +223,13 @@ public sealed class IdentityResolver(ProfileMerger merger, MatchModelProvider mo
             context.Store.ConsentEvents.Add(row);
             appended.Add((row, state, supersedes));
         }
-        if (appended.Count == 0) return;
-        await context.SaveAsync(cancellationToken); // one save per record that changes consent: states point at the events' ids
+        // The state moves now, so a later record of this batch sees it; its event id and the audit row come with the
+        // batch's next save (BatchContext.SaveAsync), instead of a save per record re-scanning every tracked row.
         foreach (var (row, state, supersedes) in appended)
         {
-            if (state is null) context.Store.ConsentStates.Add(ConsentRules.StateOf(row));
-            else if (supersedes) ConsentRules.Apply(state, row);
-            context.Store.AuditLog.Add(ConsentLedger.AuditEntryFor(row, userId: null, userName: "intake", context.Now));
+            var moved = state is null ? ConsentRules.StateOf(row) : supersedes ? ConsentRules.Apply(state, row) : null;
+            if (state is null) context.Store.ConsentStates.Add(moved!);
+            context.ConsentToLink.Add((row, moved));
         }
     }
 

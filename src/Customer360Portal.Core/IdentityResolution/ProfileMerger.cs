@@ -80,7 +80,7 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
         string? userId, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        await context.SaveAsync(cancellationToken);
+        await context.SaveAllAsync(cancellationToken);
         // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
         foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is Identifier or CustomerTrait or ProfileMatchKey or Interaction
                      or SourceRecord or CustomerNote or CustomerScore or ConsentEvent or ConsentState or PurchasedItem or OfferFeedback).ToList())

@@ -46,6 +46,27 @@ public class ConsentIntakeTests
     }
 
     [Fact]
+    public async Task TwoRecordsInOneBatch_StatePointsAtTheNewerEvent_AndEachEventIsAuditedWithItsId()
+    {
+        await using var test = await StoreAsync();
+        // One intake call, one projection batch: a grant, then a later withdrawal for the same purpose.
+        await IngestAsync(test, "crm",
+            CrmContact("""{"emailMarketing":{"status":"granted","at":"2026-09-01T08:00:00Z"}}""", updatedAt: "2026-09-01T08:00:00Z"),
+            CrmContact("""{"emailMarketing":{"status":"denied","at":"2026-10-05T09:00:00Z"}}""", updatedAt: "2026-10-05T09:00:00Z"));
+        var id = await CustomerAsync(test);
+
+        await using var store = await test.Stores.CreateDbContextAsync();
+        var events = await store.ConsentEvents.Where(e => e.Purpose == ConsentPurpose.EmailMarketing).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([ConsentStatus.Granted, ConsentStatus.Withdrawn], events.Select(e => e.Status));
+        var state = await store.ConsentStates.SingleAsync(s => s.CustomerId == id && s.Purpose == ConsentPurpose.EmailMarketing);
+        Assert.Equal((ConsentStatus.Withdrawn, events[1].Id), (state.Status, state.LastEventId));
+        var target = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var audited = await store.AuditLog.Where(a => a.Action == ConsentLedger.AuditAction && a.TargetId == target).Select(a => a.Details).ToListAsync();
+        Assert.Contains(audited, d => d!.Contains($"event {events[0].Id}", StringComparison.Ordinal));
+        Assert.Contains(audited, d => d!.Contains($"event {events[1].Id}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CrmConsentObject_BecomesLedgerRowsWithTheirRecord_AndCurrentState()
     {
         await using var test = await StoreAsync();
@@ -163,6 +184,31 @@ public class ConsentIntakeTests
         Assert.True((await test.Get<ConsentCheck>().CheckAsync(id, ConsentPurpose.EmailMarketing)).Allowed);
         Assert.Equal(ConsentStatus.Denied, (await test.Get<ConsentLedger>().CurrentAsync(visitor))[ConsentPurpose.EmailMarketing].Status);
         Assert.Single(await test.Get<ConsentLedger>().HistoryAsync(visitor));
+    }
+
+    [Fact]
+    public async Task VisitorsConsentAndTheMergeInOneBatch_EveryStatePointsAtItsEvent()
+    {
+        await using var test = await StoreAsync();
+        await IngestAsync(test, "crm", CrmContact("""{"emailMarketing":{"status":"granted","at":"2026-09-01T08:00:00Z"}}"""));
+        // The refusal and the identify that stitches the visitor to the customer arrive in one projection batch.
+        await IngestAsync(test, "web",
+            Record("web", RecordKinds.WebEvent,
+                """{"messageId":"m-1","type":"track","event":"Segment Consent Preference Updated","anonymousId":"cookie-9","timestamp":"2026-10-06T08:00:00Z","context":{"consent":{"categoryPreferences":{"EmailMarketing":false,"Analytics":true}}}}"""),
+            Record("web", RecordKinds.WebEvent,
+                """{"messageId":"m-2","type":"identify","anonymousId":"cookie-9","userId":"A-1","timestamp":"2026-10-07T09:00:00Z","traits":{"email":"ann.lee@example.com"}}"""));
+        var id = await CustomerAsync(test);
+
+        await using var store = await test.Stores.CreateDbContextAsync();
+        Assert.Equal(1, await store.Merges.CountAsync());
+        var states = await store.ConsentStates.Where(s => s.CustomerId == id).ToListAsync();
+        Assert.Contains(states, s => s.Purpose == ConsentPurpose.Analytics);
+        foreach (var state in states)
+        {
+            var pointed = await store.ConsentEvents.SingleAsync(e => e.Id == state.LastEventId);
+            Assert.Equal((id, state.Purpose), (pointed.CustomerId, pointed.Purpose));
+        }
+        Assert.Equal(ConsentCheck.Reasons.Denied, (await test.Get<ConsentCheck>().CheckAsync(id, ConsentPurpose.EmailMarketing)).Reason);
     }
 
     [Fact]
