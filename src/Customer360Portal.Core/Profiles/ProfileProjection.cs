@@ -58,9 +58,6 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
         return WriteTurns.For(store);
     }
 
-    /// <summary>How many records the next batch takes (adapted to <see cref="ProjectionOptions.TargetBatchTime"/>).</summary>
-    public int NextBatchSize => batchSize;
-
     /// <summary>
     /// The next batch's size after a full batch of <paramref name="size"/> took <paramref name="took"/>: scaled toward the
     /// target time, at most halved or doubled at once (one slow batch is not a trend), within [MinimumBatch, maximum].
