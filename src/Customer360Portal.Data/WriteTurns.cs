@@ -24,6 +24,13 @@ public sealed class WriteTurns
     /// <summary>Turns for one loop over this store (one instance per loop: it times that loop's writing).</summary>
     public static WriteTurns For(ProfileStore store) => store.Database.IsSqlite() ? new WriteTurns(pauses: true) : Never;
 
+    /// <summary>Turns for one loop over the factory's store (the context made to ask for its provider opens no connection).</summary>
+    public static WriteTurns For(IDbContextFactory<ProfileStore> stores)
+    {
+        using var store = stores.CreateDbContext();
+        return For(store);
+    }
+
     /// <summary>Call after each commit: pauses when the loop has written long enough since its last pause.</summary>
     public async Task AfterCommitAsync(CancellationToken cancellationToken = default)
     {

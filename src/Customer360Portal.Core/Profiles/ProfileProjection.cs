@@ -51,13 +51,6 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
     // the lock for minutes before the first measurement.
     private int batchSize = Math.Min(options.Value.BatchSize, 4 * MinimumBatch);
 
-    /// <summary>Write turns for a loop over this store (see <see cref="WriteTurns"/>).</summary>
-    public async Task<WriteTurns> TurnsAsync(CancellationToken cancellationToken)
-    {
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        return WriteTurns.For(store);
-    }
-
     /// <summary>
     /// The next batch's size after a full batch of <paramref name="size"/> took <paramref name="took"/>: scaled toward the
     /// target time, at most halved or doubled at once (one slow batch is not a trend), within [MinimumBatch, maximum].
@@ -170,7 +163,7 @@ public sealed class ProfileChangeNotifier
 }
 
 /// <summary>The background loop: one pass per tick, a failure is logged and the next tick tries again.</summary>
-public sealed class ProfileProjectionService(ProfileProjection projection, MatchModelProvider models, IOptions<ProjectionOptions> options,
+public sealed class ProfileProjectionService(ProfileProjection projection, IDbContextFactory<ProfileStore> stores, MatchModelProvider models, IOptions<ProjectionOptions> options,
     TimeProvider clock, ILogger<ProfileProjectionService> logger) : BackgroundService
 {
     private static readonly TimeSpan TrainingCheckInterval = TimeSpan.FromMinutes(1);
@@ -183,7 +176,7 @@ public sealed class ProfileProjectionService(ProfileProjection projection, Match
         {
             try
             {
-                var projected = await projection.CatchUpAsync(stoppingToken, await projection.TurnsAsync(stoppingToken));
+                var projected = await projection.CatchUpAsync(stoppingToken, WriteTurns.For(stores));
                 // Once the store has enough people, the match model is learnt from them (EM) instead of the bootstrap
                 // one. Checking counts profiles, so it runs only after new records, and at most once a minute.
                 var now = clock.GetUtcNow();

@@ -26,9 +26,7 @@ public sealed class SearchIndex(IDbContextFactory<ProfileStore> stores)
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await RunBatchAsync(rescan: true, cancellationToken);
-        WriteTurns turns;
-        await using (var store = await stores.CreateDbContextAsync(cancellationToken))
-            turns = WriteTurns.For(store);
+        var turns = WriteTurns.For(stores);
         var total = 0;
         while (true)
         {

@@ -262,13 +262,11 @@ public sealed class ChurnModel
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     /// <summary>The churn probability of every row (a batch through ML.NET data views, as <see cref="Score"/> computes it).</summary>
-    public float[] PredictProbabilities(ChurnTable table)
-    {
-        var featurized = featurizer.Transform(table.ToDataView());
-        return Learner == ChurnLearner.Blend
-            ? BlendedProbabilities(featurized)
-            : (trees?.Transformer ?? linear!.Transformer).Transform(featurized).GetColumn<float>("Probability").ToArray();
-    }
+    public float[] PredictProbabilities(ChurnTable table) => Probabilities(featurizer.Transform(table.ToDataView()));
+
+    private float[] Probabilities(IDataView featurized) => Learner == ChurnLearner.Blend
+        ? BlendedProbabilities(featurized)
+        : (trees?.Transformer ?? linear!.Transformer).Transform(featurized).GetColumn<float>("Probability").ToArray();
 
     /// <summary>
     /// Per row, the churn probability and the <paramref name="top"/> factors that push the risk most, in plain words:
@@ -298,9 +296,7 @@ public sealed class ChurnModel
         var featurized = ml.Data.Cache(featurizer.Transform(table.ToDataView()), Features);
         float[] probabilities;
         using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Predict))
-            probabilities = Learner == ChurnLearner.Blend
-                ? BlendedProbabilities(featurized)
-                : trees.Transformer.Transform(featurized).GetColumn<float>("Probability").ToArray();
+            probabilities = Probabilities(featurized);
         using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Explain))
             return Explain(table, featurized, probabilities, top);
     }

@@ -146,17 +146,7 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
                 ModelBytes = bytes,
                 TrainedByUserId = actor.UserId,
             };
-            await using (var store = await stores.CreateDbContextAsync(cancellationToken))
-            {
-                await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-                var versions = await store.PredictionModels.Where(m => m.Kind == ScoreKind.ChurnRisk).Select(m => m.Version).ToListAsync(cancellationToken);
-                entity.Version = $"churn-{versions.Select(VersionNumber).DefaultIfEmpty(0).Max() + 1}";
-                await store.PredictionModels.Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), cancellationToken);
-                store.PredictionModels.Add(entity);
-                await store.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
+            await ModelVersions.AddActiveAsync(stores, entity, "churn", cancellationToken);
             await audit.WriteAsync(actor, "model.trained", "PredictionModel", entity.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{entity.Version}: {table.RowCount} rows, {churned} churned, {metrics.Validation} AUC {metrics.Auc:0.000}, PR-AUC {metrics.PrAuc:0.000}, Brier {metrics.Brier:0.000}",
                 cancellationToken);
@@ -172,23 +162,7 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
     /// <summary>Makes a stored churn version the active one (rollback). False when there is no such churn model.</summary>
     public async Task<bool> ActivateAsync(long modelId, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        string version;
-        string? previous;
-        await using (var store = await stores.CreateDbContextAsync(cancellationToken))
-        {
-            await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-            var found = await store.PredictionModels.Where(m => m.Id == modelId && m.Kind == ScoreKind.ChurnRisk)
-                .Select(m => m.Version).FirstOrDefaultAsync(cancellationToken);
-            if (found is null) return false;
-            version = found;
-            previous = await store.PredictionModels.Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active)
-                .Select(m => m.Version).FirstOrDefaultAsync(cancellationToken);
-            await store.PredictionModels.Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active && m.Id != modelId)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), cancellationToken);
-            await store.PredictionModels.Where(m => m.Id == modelId)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, true), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        if (await ModelVersions.ActivateAsync(stores, ScoreKind.ChurnRisk, modelId, cancellationToken) is not (var version, var previous)) return false;
         // A rollback is an activation of an older version: the details say which one it replaced.
         await audit.WriteAsync(actor, "model.activated", "PredictionModel", modelId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             previous is null || previous == version ? version : $"{version} (replacing {previous})", cancellationToken);
@@ -271,9 +245,6 @@ public sealed class ChurnTraining(IDbContextFactory<ProfileStore> stores, AuditL
         return sum == 0 ? [] : totals.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new FeatureImportance(t.Key, Math.Round(t.Value / sum, 4))).ToList();
     }
-
-    private static int VersionNumber(string version) =>
-        version.StartsWith("churn-", StringComparison.Ordinal) && int.TryParse(version.AsSpan(6), out var n) ? n : 0;
 
     private static ChurnModelMetrics? ReadMetrics(string json)
     {

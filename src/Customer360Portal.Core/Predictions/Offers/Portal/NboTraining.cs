@@ -86,17 +86,7 @@ public sealed class NboTraining(IDbContextFactory<ProfileStore> stores, AuditLog
                 ModelBytes = model.Save(),
                 TrainedByUserId = actor.UserId,
             };
-            await using (var store = await stores.CreateDbContextAsync(cancellationToken))
-            {
-                await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-                var versions = await store.PredictionModels.Where(m => m.Kind == ScoreKind.NextBestOffer).Select(m => m.Version).ToListAsync(cancellationToken);
-                entity.Version = $"nbo-{versions.Select(VersionNumber).DefaultIfEmpty(0).Max() + 1}";
-                await store.PredictionModels.Where(m => m.Kind == ScoreKind.NextBestOffer && m.Active)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), cancellationToken);
-                store.PredictionModels.Add(entity);
-                await store.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
+            await ModelVersions.AddActiveAsync(stores, entity, "nbo", cancellationToken);
             var summary = string.Create(CultureInfo.InvariantCulture,
                 $"{entity.Version}: {inputs.Histories.Count} customers, hit@{metrics.K} {metrics.HitAtK:0.000} (popularity {metrics.BaselinePopularity:0.000}, co-purchase {metrics.BaselineCoPurchase:0.000}), {metrics.FeedbackPairs} feedback answers");
             await audit.WriteAsync(actor, "model.trained", "PredictionModel", entity.Id.ToString(CultureInfo.InvariantCulture), summary, cancellationToken);
@@ -124,20 +114,10 @@ public sealed class NboTraining(IDbContextFactory<ProfileStore> stores, AuditLog
     /// <summary>Makes a stored offer model version the active one (rollback); false when there is no such version.</summary>
     public async Task<bool> ActivateAsync(long modelId, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-        var version = await store.PredictionModels.Where(m => m.Id == modelId && m.Kind == ScoreKind.NextBestOffer).Select(m => m.Version).FirstOrDefaultAsync(cancellationToken);
-        if (version is null) return false;
-        await store.PredictionModels.Where(m => m.Kind == ScoreKind.NextBestOffer && m.Id != modelId && m.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), cancellationToken);
-        await store.PredictionModels.Where(m => m.Id == modelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, true), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (await ModelVersions.ActivateAsync(stores, ScoreKind.NextBestOffer, modelId, cancellationToken) is not (var version, _)) return false;
         await audit.WriteAsync(actor, "model.activated", "PredictionModel", modelId.ToString(CultureInfo.InvariantCulture), version, cancellationToken);
         return true;
     }
-
-    private static int VersionNumber(string version) =>
-        version.StartsWith("nbo-", StringComparison.Ordinal) && int.TryParse(version.AsSpan(4), out var n) ? n : 0;
 
     private static NboModelMetrics? ReadMetrics(string json)
     {
