@@ -42,6 +42,7 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<ProfileMatchKey> MatchKeys => Set<ProfileMatchKey>();
     public DbSet<MatchModelVersion> MatchModels => Set<MatchModelVersion>();
     public DbSet<CustomerSearchKey> SearchKeys => Set<CustomerSearchKey>();
+    public DbSet<ProfileChange> ProfileChanges => Set<ProfileChange>();
     public DbSet<BackgroundJob> Jobs => Set<BackgroundJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     // Insights dashboard
@@ -60,6 +61,81 @@ public abstract class ProfileStore(DbContextOptions options)
     public DbSet<SegmentVersion> SegmentVersions => Set<SegmentVersion>();
     public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
     public DbSet<SegmentSnapshot> SegmentSnapshots => Set<SegmentSnapshot>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        using var _ = new ChangesDetectedOnce(ChangeTracker);
+        var noted = NoteProfileChanges();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (acceptAllChangesOnSuccess) Forget(noted);
+        return saved;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        using var _ = new ChangesDetectedOnce(ChangeTracker);
+        var noted = NoteProfileChanges();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (acceptAllChangesOnSuccess) Forget(noted);
+        return saved;
+    }
+
+    /// <summary>
+    /// Detects changes once, for the notes and the save together: every Entries() call and the save would each scan
+    /// the whole tracker again, and a projection batch tracks thousands of rows.
+    /// </summary>
+    private readonly struct ChangesDetectedOnce : IDisposable
+    {
+        private readonly Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker;
+        private readonly bool auto;
+
+        public ChangesDetectedOnce(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker)
+        {
+            this.tracker = tracker;
+            auto = tracker.AutoDetectChangesEnabled;
+            if (auto) tracker.DetectChanges();
+            tracker.AutoDetectChangesEnabled = false;
+        }
+
+        public void Dispose() => tracker.AutoDetectChangesEnabled = auto;
+    }
+
+    // Saved notes are of no further use to this context; a long batch would otherwise track thousands.
+    private void Forget(List<ProfileChange>? noted)
+    {
+        foreach (var change in noted ?? []) Entry(change).State = EntityState.Detached;
+    }
+
+    /// <summary>
+    /// Leaves a <see cref="ProfileChange"/> for every profile this save adds or changes, or whose identifiers it adds,
+    /// moves or removes, so the search index hears of it whatever the writer (set-based writes note their own).
+    /// </summary>
+    private List<ProfileChange>? NoteProfileChanges()
+    {
+        List<ProfileChange>? changes = null;
+        var noted = new HashSet<long>();
+        foreach (var entry in ChangeTracker.Entries<Customer>())
+        {
+            if (entry.State == EntityState.Added) (changes ??= []).Add(new ProfileChange { Customer = entry.Entity });
+            // A deleted profile has nothing to index (and a note would point at a row that is gone).
+            else if (entry.State is EntityState.Deleted) noted.Add(entry.Entity.Id);
+        }
+        void Note(long customerId)
+        {
+            if (customerId > 0 && noted.Add(customerId)) (changes ??= []).Add(new ProfileChange { CustomerId = customerId });
+        }
+        foreach (var entry in ChangeTracker.Entries<Customer>())
+            if (entry.State == EntityState.Modified) Note(entry.Entity.Id);
+        foreach (var entry in ChangeTracker.Entries<Identifier>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            var owner = entry.Property(i => i.CustomerId);
+            if (!owner.IsTemporary) Note(owner.CurrentValue);
+            if (entry.State == EntityState.Modified) Note(owner.OriginalValue);
+        }
+        if (changes is not null) ProfileChanges.AddRange(changes);
+        return changes;
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -121,4 +121,40 @@ public class ProfileStoreTests
         command.CommandText = sql;
         return (await command.ExecuteScalarAsync())?.ToString();
     }
+
+    [Fact]
+    public async Task Save_NotesEveryProfileItAddsChangesOrMovesIdentifiersOf_AndNothingElse()
+    {
+        await using var test = await TestProfileStore.CreateAsync();
+        var at = new DateTime(2026, 3, 4, 10, 30, 0, DateTimeKind.Utc);
+        Customer Person(string name, string email) => new()
+        {
+            GivenName = name, FamilyName = "Smith", CreatedAt = at, UpdatedAt = at,
+            Identifiers = [new Identifier { Type = IdentifierType.Email, Value = email, SourceKey = "crm", FirstSeenAt = at, LastSeenAt = at }],
+        };
+        long ann, bob, cat;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            store.Customers.AddRange(Person("Ann", "ann@example.com"), Person("Bob", "bob@example.com"), Person("Cat", "cat@example.com"));
+            await store.SaveChangesAsync();
+            (ann, bob, cat) = (store.Customers.Local.Single(c => c.GivenName == "Ann").Id, store.Customers.Local.Single(c => c.GivenName == "Bob").Id,
+                store.Customers.Local.Single(c => c.GivenName == "Cat").Id);
+            // New profiles are noted with the ids the database gave them, once each.
+            Assert.Equal(new[] { ann, bob, cat }.Order(), (await store.ProfileChanges.Select(c => c.CustomerId).ToListAsync()).Order());
+            Assert.Empty(store.ChangeTracker.Entries<ProfileChange>());
+            await store.ProfileChanges.ExecuteDeleteAsync();
+
+            // Ann's name changes; Bob's email moves to Cat; a note on Cat's timeline alone changes no profile.
+            store.Customers.Local.Single(c => c.Id == ann).FamilyName = "Smyth";
+            store.Identifiers.Local.Single(i => i.Value == "bob@example.com").CustomerId = cat;
+            store.Notes.Add(new CustomerNote { CustomerId = cat, Text = "Called", AuthorUserId = "u", CreatedAt = at });
+            await store.SaveChangesAsync();
+            Assert.Equal(new[] { ann, bob, cat }.Order(), (await store.ProfileChanges.Select(c => c.CustomerId).ToListAsync()).Order());
+            await store.ProfileChanges.ExecuteDeleteAsync();
+
+            store.Notes.Add(new CustomerNote { CustomerId = ann, Text = "Emailed", AuthorUserId = "u", CreatedAt = at });
+            await store.SaveChangesAsync();
+            Assert.Empty(await store.ProfileChanges.ToListAsync());
+        }
+    }
 }

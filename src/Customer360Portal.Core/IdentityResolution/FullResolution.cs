@@ -172,6 +172,8 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         await using var updateCustomer = BulkRows<Customer>.Update(store, transaction);
         await using var insertIdentifier = BulkRows<Identifier>.InsertMany(store, transaction);
         await using var insertTrait = BulkRows<CustomerTrait>.InsertMany(store, transaction);
+        // Profiles are written set-based here, so no save notes them for the search index: this does.
+        await using var noteChange = BulkRows<ProfileChange>.InsertMany(store, transaction);
         var (_, sourceTable, q) = BulkRows<SourceRecord>.Describe(store);
         await using var moveRecord = BulkRows<SourceRecord>.Prepared(store, transaction,
             $"UPDATE {sourceTable} SET {q("CustomerId")} = @p0, {q("OriginCustomerId")} = COALESCE({q("OriginCustomerId")}, @p0), {q("Status")} = @p1 WHERE {q("Id")} = @p2", 3);
@@ -232,6 +234,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
                 chunk.Add((k, customer, derived));
             }
             insertCustomer.Flush();
+            foreach (var (_, customer, _) in chunk) noteChange.Write(new ProfileChange { CustomerId = customer.Id });
             foreach (var (k, customer, derived) in chunk)
             {
                 var id = customer.Id;
@@ -268,6 +271,7 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
         }
         insertIdentifier.Flush();
         insertTrait.Flush();
+        noteChange.Flush();
         keys.Sort();
         await using (var insertKey = BulkRows<ProfileMatchKey>.InsertMany(store, transaction))
             foreach (var (key, customer) in keys) insertKey.Write(new ProfileMatchKey { KeyHash = key, CustomerId = customer });
@@ -389,6 +393,8 @@ public sealed class FullResolution(IDbContextFactory<ProfileStore> stores, Match
     {
         await store.Customers.Where(c => c.Id == oldId).ExecuteUpdateAsync(u => u
             .SetProperty(c => c.Status, CustomerStatus.Merged).SetProperty(c => c.MergedIntoId, newId).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        // Set-based, so no save notes the change: the search index must drop the old profile's keys.
+        await store.Database.ExecuteSqlAsync($"INSERT INTO ProfileChanges (CustomerId) VALUES ({oldId})", cancellationToken);
         await store.Customers.Where(c => c.MergedIntoId == oldId).ExecuteUpdateAsync(u => u.SetProperty(c => c.MergedIntoId, newId), cancellationToken);
         await store.Notes.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);
         await store.Scores.Where(n => n.CustomerId == oldId).ExecuteUpdateAsync(u => u.SetProperty(n => n.CustomerId, newId), cancellationToken);

@@ -54,6 +54,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         [typeof(OfferFeedback)] = "deleted",
         [typeof(ProfileMatchKey)] = "deleted",
         [typeof(CustomerSearchKey)] = "deleted",
+        [typeof(ProfileChange)] = "deleted (the search index's notes of changed profiles; erasure removes the keys itself)",
         [typeof(StageMark)] = "deleted (the insights job's last-seen lifecycle stage; its dashboards hold aggregates only)",
         [typeof(MatchReview)] = "deleted (either side)",
         [typeof(MergeRecord)] = "deleted (either side): its evidence quotes values",
@@ -215,6 +216,7 @@ public sealed class PersonErasure(IDbContextFactory<ProfileStore> stores, Suppre
         removed["identifiers"] = await store.Identifiers.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match keys"] = await store.MatchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["search keys"] = await store.SearchKeys.Where(k => ids.Contains(k.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        await store.ProfileChanges.Where(c => ids.Contains(c.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["stage marks"] = await store.StageMarks.Where(m => ids.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["segment memberships"] = await store.SegmentMembers.Where(m => ids.Contains(m.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         removed["match reviews"] = await store.MatchReviews.Where(r => ids.Contains(r.LeftCustomerId)).ExecuteDeleteAsync(cancellationToken)

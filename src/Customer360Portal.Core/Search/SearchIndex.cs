@@ -7,68 +7,59 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Customer360Portal.Core.Search;
 
 /// <summary>
-/// Keeps <see cref="CustomerSearchKey"/> rows in step with profiles. A processing mark ("search-index") holds the last
-/// profile seen, as (UpdatedAt, Id); each pass takes the profiles changed since, in that order, a batch at a time,
-/// replaces their keys (active profiles only: merged and erased ones get none) and moves the mark, one transaction a
-/// batch. A profile can commit with an UpdatedAt older than the mark (a projection batch stamps its start time and may
-/// commit after a shorter write stamped later): each pass therefore first re-indexes the profiles changed in the
-/// <see cref="RescanWindow"/> before the mark (at most one batch), without moving the mark. Later than that is still
-/// missed until the profile's next change.
+/// Keeps <see cref="CustomerSearchKey"/> rows in step with profiles. Every save that changes a profile leaves a
+/// <see cref="ProfileChange"/> in its own transaction; each pass takes the oldest of them a batch at a time, replaces the
+/// keys of the profiles they name (active profiles only: merged and erased ones get none) and deletes exactly the
+/// changes it read, one transaction a batch. A change committed while a pass runs is not among those read, so it stays
+/// for the next pass: nothing depends on the order in which writers' clocks ran or their transactions committed.
 /// </summary>
 public sealed class SearchIndex(IDbContextFactory<ProfileStore> stores)
 {
-    public const string Stage = "search-index";
     public const int BatchSize = 5_000;
     private const int Chunk = 1_000;
-    public static readonly TimeSpan RescanWindow = TimeSpan.FromSeconds(10);
 
     /// <summary>Indexes every profile changed since the last pass; returns how many profiles it looked at.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        await RunBatchAsync(rescan: true, cancellationToken);
         var turns = WriteTurns.For(stores);
         var total = 0;
         while (true)
         {
-            var done = await RunBatchAsync(rescan: false, cancellationToken);
-            total += done;
-            if (done < BatchSize) return total;
+            var (changes, profiles) = await RunBatchAsync(cancellationToken);
+            total += profiles;
+            if (changes < BatchSize) return total;
             await turns.AfterCommitAsync(cancellationToken);
         }
     }
 
-    /// <param name="rescan">Re-index the window just before the mark instead of moving past it.</param>
-    private async Task<int> RunBatchAsync(bool rescan, CancellationToken cancellationToken)
+    /// <returns>How many change notes the batch consumed, and how many profiles they named.</returns>
+    private async Task<(int Changes, int Profiles)> RunBatchAsync(CancellationToken cancellationToken)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var mark = await store.ProcessingMarks.SingleOrDefaultAsync(m => m.Stage == Stage, cancellationToken);
-        if (rescan && mark is null) return 0;
-        var afterTime = mark?.UpdatedAt ?? DateTime.MinValue;
-        var afterId = mark?.LastSourceRecordId ?? 0;
-        var windowStart = afterTime > DateTime.MinValue + RescanWindow ? afterTime - RescanWindow : DateTime.MinValue;
-        var changed = rescan
-            ? store.Customers.AsNoTracking().Where(c => c.UpdatedAt > windowStart && (c.UpdatedAt < afterTime || (c.UpdatedAt == afterTime && c.Id <= afterId)))
-            : store.Customers.AsNoTracking().Where(c => c.UpdatedAt > afterTime || (c.UpdatedAt == afterTime && c.Id > afterId));
-        var customers = await changed
-            .OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id)
-            .Take(BatchSize)
-            .Select(c => new { c.Id, c.UpdatedAt, c.Status, c.MergedIntoId, c.GivenName, c.FamilyName, c.Email, c.Phone })
-            .ToListAsync(cancellationToken);
-        if (customers.Count == 0) return 0;
+        // The notes first: a profile is read after its note, so it is read at least as new as the note says.
+        var changes = await store.ProfileChanges.AsNoTracking().OrderBy(c => c.Id).Take(BatchSize)
+            .Select(c => new { c.Id, c.CustomerId }).ToListAsync(cancellationToken);
+        if (changes.Count == 0) return (0, 0);
+        var changed = changes.Select(c => c.CustomerId).Distinct().ToList();
+        var customers = new List<Profile>();
+        async Task LoadAsync(IEnumerable<long> customerIds)
+        {
+            foreach (var chunk in customerIds.Chunk(Chunk))
+            {
+                var ids = chunk.ToList();
+                customers.AddRange(await store.Customers.AsNoTracking().Where(c => ids.Contains(c.Id))
+                    .Select(c => new Profile(c.Id, c.Status, c.MergedIntoId, c.GivenName, c.FamilyName, c.Email, c.Phone))
+                    .ToListAsync(cancellationToken));
+            }
+        }
+        await LoadAsync(changed);
         var seen = customers.Count;
-        var last = customers[^1];
 
         // A merge moves the merged profile's identifiers to its survivor: index the survivor again too.
         var inBatch = customers.Select(c => c.Id).ToHashSet();
         var survivors = customers.Where(c => c.Status == CustomerStatus.Merged && c.MergedIntoId is { } s && !inBatch.Contains(s))
             .Select(c => c.MergedIntoId!.Value).Distinct().ToList();
-        foreach (var chunk in survivors.Chunk(Chunk))
-        {
-            var ids = chunk.ToList();
-            customers.AddRange(await store.Customers.AsNoTracking().Where(c => ids.Contains(c.Id))
-                .Select(c => new { c.Id, c.UpdatedAt, c.Status, c.MergedIntoId, c.GivenName, c.FamilyName, c.Email, c.Phone })
-                .ToListAsync(cancellationToken));
-        }
+        await LoadAsync(survivors);
 
         var active = customers.Where(c => c.Status == CustomerStatus.Active).Select(c => c.Id).ToList();
         var identifiers = new List<(long CustomerId, IdentifierType Type, string Value)>();
@@ -108,18 +99,14 @@ public sealed class SearchIndex(IDbContextFactory<ProfileStore> stores)
                 foreach (var key in keys) rows.Write(new CustomerSearchKey { KeyHash = key, CustomerId = customer.Id });
             }
         }
-        if (!rescan)
+        foreach (var chunk in changes.Select(c => c.Id).Chunk(Chunk))
         {
-            if (mark is null)
-            {
-                mark = new ProcessingMark { Stage = Stage };
-                store.ProcessingMarks.Add(mark);
-            }
-            mark.UpdatedAt = last.UpdatedAt;
-            mark.LastSourceRecordId = last.Id;
-            await store.SaveChangesAsync(cancellationToken);
+            var ids = chunk.ToList();
+            await store.ProfileChanges.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return seen;
+        return (changes.Count, seen);
     }
+
+    private sealed record Profile(long Id, CustomerStatus Status, long? MergedIntoId, string? GivenName, string? FamilyName, string? Email, string? Phone);
 }

@@ -12,3 +12,12 @@ internal sealed class CustomerSearchKeyConfiguration : IEntityTypeConfiguration<
         key.HasIndex(k => k.CustomerId);
     }
 }
+
+internal sealed class ProfileChangeConfiguration : IEntityTypeConfiguration<ProfileChange>
+{
+    public void Configure(EntityTypeBuilder<ProfileChange> change)
+    {
+        change.HasKey(c => c.Id);
+        change.HasOne(c => c.Customer).WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

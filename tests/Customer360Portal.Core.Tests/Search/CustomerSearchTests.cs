@@ -180,20 +180,66 @@ public class CustomerSearchTests
     }
 
     [Fact]
-    public async Task ProfileCommittedWithAnOlderTimestampThanTheMark_IsStillIndexedOnTheNextPass()
+    public async Task ProfileSavedWithATimestampOlderThanAnythingIndexed_IsStillIndexedOnTheNextPass()
     {
         await using var test = await PeopleAsync();
         await using (var store = await test.Stores.CreateDbContextAsync())
         {
-            // A long projection batch stamps its start time and commits after the indexer already moved past it.
-            var mark = await store.ProcessingMarks.SingleAsync(m => m.Stage == SearchIndex.Stage);
-            await store.Customers.Where(c => c.GivenName == "Mary").ExecuteUpdateAsync(u => u
-                .SetProperty(c => c.FamilyName, "Featherstonehaugh").SetProperty(c => c.UpdatedAt, mark.UpdatedAt.AddSeconds(-5)));
+            // A writer that read its clock long before it could commit (it waited for the write lock behind a long batch).
+            var mary = await store.Customers.SingleAsync(c => c.GivenName == "Mary");
+            mary.FamilyName = "Featherstonehaugh";
+            mary.UpdatedAt = mary.UpdatedAt.AddHours(-1);
+            await store.SaveChangesAsync();
         }
 
         await test.Get<SearchIndex>().RunOnceAsync();
 
         // Only the new family name can match: the keys of the old profile hold "Jones".
         Assert.Contains(await SearchAsync(test, "featherstonehaugh"), r => r.DisplayName == "Mary Featherstonehaugh");
+        Assert.DoesNotContain(await SearchAsync(test, "jones"), r => r.DisplayName.StartsWith("Mary", StringComparison.Ordinal));
+        await using var after = await test.Stores.CreateDbContextAsync();
+        Assert.Equal(0, await after.ProfileChanges.CountAsync());
+    }
+
+    [Fact]
+    public async Task EachChangeOfAProfile_IsIndexedByThePassAfterIt()
+    {
+        await using var test = await PeopleAsync();
+        var index = test.Get<SearchIndex>();
+        async Task RenamePeterAsync(string familyName)
+        {
+            await using var store = await test.Stores.CreateDbContextAsync();
+            (await store.Customers.SingleAsync(c => c.GivenName == "Peter")).FamilyName = familyName;
+            await store.SaveChangesAsync();
+        }
+
+        await RenamePeterAsync("Okonkwo");
+        await index.RunOnceAsync();
+        Assert.Contains(await SearchAsync(test, "okonkwo"), r => r.DisplayName == "Peter Okonkwo");
+
+        // The first change's note went with that pass: the second change leaves its own.
+        await RenamePeterAsync("Obi");
+        Assert.DoesNotContain(await SearchAsync(test, "obi"), r => r.DisplayName == "Peter Obi");
+        await index.RunOnceAsync();
+
+        Assert.Contains(await SearchAsync(test, "obi"), r => r.DisplayName == "Peter Obi");
+    }
+
+    [Fact]
+    public async Task ProfilesWrittenByAFullResolution_AreIndexed()
+    {
+        await using var test = await StoreAsync();
+        await test.Get<IntakePipeline>().IngestAsync("crm",
+        [
+            Person("crm", "C-1", "jonathan.smith@example.com", "Jonathan", "Smith"),
+            Person("crm", "C-2", "mary.jones@example.org", "Mary", "Jones", line1: "9 Park Road", postcode: "M1 1AA"),
+        ]);
+
+        // The full run writes profiles set-based, bypassing the saves that note changes.
+        await test.Get<FullResolution>().RunAsync();
+        await test.Get<SearchIndex>().RunOnceAsync();
+
+        Assert.Equal("Jonathan Smith", Assert.Single(await SearchAsync(test, "jonathan.smith@example.com")).DisplayName);
+        Assert.Contains(await SearchAsync(test, "mary jones"), r => r.DisplayName == "Mary Jones");
     }
 }

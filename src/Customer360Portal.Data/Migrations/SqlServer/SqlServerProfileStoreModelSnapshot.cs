@@ -1244,6 +1244,24 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                     b.ToTable("ProcessingMarks");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProfileChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("ProfileChanges");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.ProfileMatchKey", b =>
                 {
                     b.Property<long>("KeyHash")
@@ -2007,6 +2025,17 @@ namespace Customer360Portal.Data.Migrations.SqlServer
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProfileChange", b =>
+                {
+                    b.HasOne("Customer360Portal.Data.Model.Customer", "Customer")
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Customer");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.PurchasedItem", b =>

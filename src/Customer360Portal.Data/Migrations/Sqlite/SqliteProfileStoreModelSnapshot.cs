@@ -1200,6 +1200,22 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                     b.ToTable("ProcessingMarks");
                 });
 
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProfileChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("ProfileChanges");
+                });
+
             modelBuilder.Entity("Customer360Portal.Data.Model.ProfileMatchKey", b =>
                 {
                     b.Property<long>("KeyHash")
@@ -1938,6 +1954,17 @@ namespace Customer360Portal.Data.Migrations.Sqlite
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Customer360Portal.Data.Model.ProfileChange", b =>
+                {
+                    b.HasOne("Customer360Portal.Data.Model.Customer", "Customer")
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Customer");
                 });
 
             modelBuilder.Entity("Customer360Portal.Data.Model.PurchasedItem", b =>
