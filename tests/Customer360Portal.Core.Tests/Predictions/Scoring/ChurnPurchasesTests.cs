@@ -151,6 +151,29 @@ public sealed class ChurnPurchasesTests
         Assert.Equal(one[0].Select(Features), three[0].Select(Features));
     }
 
+    [Fact]
+    public async Task FeatureRows_ReadThroughSqlitePclDirectly_SameRowsAsTheAdoNetReader()
+    {
+        await using var test = await CoreHost.CreateAsync(b => b.AddPredictions(runInBackground: false));
+        await SeedAsync(test);
+        var rule = ChurnRule.Inactivity(90, ChurnRule.OrderPlaced, "login");
+        var layout = ChurnFeatureLayout.WithTraits(["trait:plan=basic", "trait:score"]);
+        DateTime[] cutoffs = [Now.AddDays(-90), Now.AddDays(-30)];
+
+        List<ChurnFeatureRow>[] direct, ado;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            direct = await ChurnPurchases.FeatureRowsAsync(store, cutoffs, rule, layout, null, CancellationToken.None, direct: true);
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            ado = await ChurnPurchases.FeatureRowsAsync(store, cutoffs, rule, layout, null, CancellationToken.None, direct: false);
+
+        for (var c = 0; c < cutoffs.Length; c++)
+        {
+            Assert.True(direct[c].Count > 30, $"{direct[c].Count} rows");
+            Assert.Equal(ado[c].Select(Features), direct[c].Select(Features));
+            Assert.Equal(ado[c].Select(r => r.Churned), direct[c].Select(r => r.Churned));
+        }
+    }
+
     private static string Features(ChurnFeatureRow row) =>
         row.CustomerId + ": " + string.Join(",", row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
 
@@ -178,7 +201,7 @@ public sealed class ChurnPurchasesTests
     [InlineData("0001-01-01 00:00:00")]
     public void SqliteTicks_EfCoreTimestamps_ReadAsTheGeneralParserReadsThem(string text)
     {
-        Assert.Equal(DateTime.Parse(text, CultureInfo.InvariantCulture).Ticks, ChurnPurchases.SqliteTicks(text));
+        Assert.Equal(DateTime.Parse(text, CultureInfo.InvariantCulture).Ticks, ChurnPurchases.SqliteTicks(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 
     [Theory]
@@ -190,6 +213,6 @@ public sealed class ChurnPurchasesTests
     [InlineData("30/11/2026 06:41:53")]
     public void SqliteTicks_OtherShapes_LeftToTheGeneralParser(string text)
     {
-        Assert.Null(ChurnPurchases.SqliteTicks(text));
+        Assert.Null(ChurnPurchases.SqliteTicks(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 }
