@@ -64,6 +64,21 @@ public sealed class ConsentOptions
 
 public sealed record ConsentDecision(long CustomerId, bool Allowed, string Reason);
 
+/// <summary>Decisions for a whole store (<see cref="ConsentCheck.DecideEveryoneAsync"/>).</summary>
+public sealed class ConsentDecisions(IReadOnlyDictionary<long, ConsentDecision> byId)
+{
+    public ConsentDecision Of(long customerId) =>
+        byId.TryGetValue(customerId, out var decision) ? decision : new ConsentDecision(customerId, false, ConsentCheck.Reasons.Unknown);
+
+    /// <summary>As <see cref="ConsentCheck.FilterAsync"/> answers for these people.</summary>
+    public ConsentFilterResult Filter(IEnumerable<long> customerIds)
+    {
+        var decisions = customerIds.Distinct().Select(Of).ToList();
+        return new ConsentFilterResult(decisions.Where(d => d.Allowed).Select(d => d.CustomerId).ToList(),
+            decisions.Where(d => !d.Allowed).GroupBy(d => d.Reason).ToDictionary(g => g.Key, g => g.Count()));
+    }
+}
+
 /// <summary>Who may receive data for a purpose, and how many were left out for which reason.</summary>
 public sealed record ConsentFilterResult(IReadOnlyList<long> Allowed, IReadOnlyDictionary<string, int> SkippedByReason)
 {
@@ -111,21 +126,14 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var decisions = new List<ConsentDecision>(customerIds.Count);
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
         if (customerIds.Count >= SetBasedFrom)
         {
-            // A whole-store pass (churn scoring checks everyone who ever bought): two streaming reads instead of
-            // thousands of chunked lookups.
-            var wanted = customerIds.ToHashSet();
-            var statuses = new Dictionary<long, CustomerStatus>(wanted.Count);
-            await foreach (var c in store.Customers.AsNoTracking().Select(c => new { c.Id, c.Status }).AsAsyncEnumerable().WithCancellation(cancellationToken))
-                if (wanted.Contains(c.Id)) statuses[c.Id] = c.Status;
-            var states = new Dictionary<long, ConsentState>();
-            await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose).AsAsyncEnumerable().WithCancellation(cancellationToken))
-                if (wanted.Contains(s.CustomerId)) states[s.CustomerId] = s;
-            foreach (var id in wanted) decisions.Add(Decide(id, statuses, states, purpose, now));
+            // Many people: two streaming reads of the whole store instead of thousands of chunked lookups.
+            var everyone = await DecideEveryoneAsync(purpose, cancellationToken);
+            decisions.AddRange(customerIds.Distinct().Select(everyone.Of));
             return decisions;
         }
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
         // Chunked so SQL Server's 2,100-parameter limit and SQLite's variable limit are never hit.
         foreach (var chunk in customerIds.Distinct().Chunk(1000))
         {
@@ -136,6 +144,26 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
             foreach (var id in chunk) decisions.Add(Decide(id, statuses, states, purpose, now));
         }
         return decisions;
+    }
+
+    /// <summary>
+    /// Every profile's decision for a purpose, from one pass over the profiles and one over the purpose's states. For
+    /// whole-store jobs (churn scoring decides everyone while it reads its features); any other id is an unknown profile.
+    /// </summary>
+    public async Task<ConsentDecisions> DecideEveryoneAsync(ConsentPurpose purpose, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var states = new Dictionary<long, ConsentState>();
+        await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            states[s.CustomerId] = s;
+        var decisions = new Dictionary<long, ConsentDecision>(states.Count);
+        await foreach (var c in store.Customers.AsNoTracking().Select(c => new { c.Id, c.Status }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var reason = ReasonFor(c.Status, states.GetValueOrDefault(c.Id), purpose, now);
+            decisions[c.Id] = new ConsentDecision(c.Id, IsAllowed(reason), reason);
+        }
+        return new ConsentDecisions(decisions);
     }
 
     private ConsentDecision Decide(long id, Dictionary<long, CustomerStatus> statuses, Dictionary<long, ConsentState> states, ConsentPurpose purpose, DateTime now)

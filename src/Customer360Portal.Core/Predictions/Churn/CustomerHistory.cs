@@ -1,7 +1,7 @@
 namespace Customer360Portal.Core.Predictions.Churn;
 
-/// <summary>One timeline event as churn features see it (amount in major units; satisfaction 1–5 on tickets).</summary>
-public sealed record ActivityEvent(string Type, DateTime At, decimal Amount = 0, int? Satisfaction = null, string? Reference = null);
+/// <summary>One timeline event as churn features see it (amount in major units; satisfaction 1–5 on tickets). A struct: scoring holds millions.</summary>
+public readonly record struct ActivityEvent(string Type, DateTime At, decimal Amount = 0, int? Satisfaction = null, string? Reference = null);
 
 /// <summary>A custom trait's current value and when it was set (the store keeps no older values).</summary>
 public sealed record TraitValue(string Key, string Value, DateTime UpdatedAt);

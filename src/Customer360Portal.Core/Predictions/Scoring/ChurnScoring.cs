@@ -60,9 +60,27 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
     private async Task<ChurnScoringResult> ScoreAllCoreAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        // Consent for everyone, and whose churn score is stored, are read on their own connections while the features are
+        // read: three long reads of different tables at once.
+        var decisionsRead = Task.Run(async () =>
+        {
+            using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
+                return await consent.DecideEveryoneAsync(ConsentPurpose.Personalisation, cancellationToken);
+        }, cancellationToken);
+        var scoredRead = Task.Run(async () =>
+        {
+            using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
+            {
+                await using var store = await stores.CreateDbContextAsync(cancellationToken);
+                var scored = new HashSet<long>();
+                await foreach (var id in store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.ChurnRisk).Select(s => s.CustomerId)
+                    .AsAsyncEnumerable().WithCancellation(cancellationToken))
+                    scored.Add(id);
+                return scored;
+            }
+        }, cancellationToken);
         PredictionModel? active;
         List<ChurnFeatureRow> rows;
-        HashSet<long> alreadyScored;
         ChurnModelSettings? settings = null;
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
@@ -71,29 +89,18 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             // The version's own churn rule and columns: a rolled-back version is scored as it was trained.
             settings = active is null ? null : ChurnModelSettings.Read(active.SettingsJson) ?? new ChurnModelSettings { HorizonDays = options.Value.HorizonDays };
             rows = settings is null ? [] : await ChurnPurchases.FeatureRowsAsync(store, now, settings.Rule(), settings.Layout(), cancellationToken);
-            alreadyScored = [];
-            // Whose churn score is stored: their old row is replaced, or removed when they may no longer be scored.
-            using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
-                await foreach (var id in store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.ChurnRisk).Select(s => s.CustomerId)
-                    .AsAsyncEnumerable().WithCancellation(cancellationToken))
-                    alreadyScored.Add(id);
         }
+        var decisions = await decisionsRead;
+        var alreadyScored = await scoredRead;
 
         // Candidates: the consent check decides; the skipped ones are reported. People holding a churn score who are
         // no longer candidates (restricted, merged away, no orders left) are checked too, so stale scores go.
         var candidateIds = rows.Select(r => ChurnPurchases.CustomerId(r.CustomerId)).ToList();
-        ConsentFilterResult candidates;
-        HashSet<long> allowed;
-        List<long> remove;
-        using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
-        {
-            candidates = await consent.FilterAsync(candidateIds, ConsentPurpose.Personalisation, cancellationToken);
-            allowed = candidates.Allowed.ToHashSet();
-            var candidateSet = candidateIds.ToHashSet();
-            var others = alreadyScored.Where(id => !candidateSet.Contains(id)).ToList();
-            var othersAllowed = (await consent.FilterAsync(others, ConsentPurpose.Personalisation, cancellationToken)).Allowed.ToHashSet();
-            remove = candidateIds.Where(id => !allowed.Contains(id)).Concat(others.Where(id => !othersAllowed.Contains(id))).ToList();
-        }
+        var candidates = decisions.Filter(candidateIds);
+        var allowed = candidates.Allowed.ToHashSet();
+        var candidateSet = candidateIds.ToHashSet();
+        var remove = candidateIds.Where(id => !allowed.Contains(id))
+            .Concat(alreadyScored.Where(id => !candidateSet.Contains(id) && !decisions.Of(id).Allowed)).ToList();
         var removed = await StoredScores.RemoveAsync(stores, ScoreKind.ChurnRisk, remove, cancellationToken);
 
         if (active is null)
