@@ -17,8 +17,10 @@ namespace Customer360Portal.Core.Predictions.Churn;
 /// every other slot of the split −diff; when no slot did, each slot gets +diff.
 /// Missing values: a NaN feature takes the tree's default value for missing at that split when the converted LightGbm
 /// tree has one (LightGbm trained on data with NaN), otherwise stays NaN, which fails "≤ threshold" and so goes right.
-/// Speed: each split's decision is taken once per row, bottom-up, giving the leaf reached from every node; the true walk
-/// and every ghost walk then only look those leaves up (no branch on the row's values besides the decisions).
+/// Speed: a small tree without categorical splits (the churn model's have 3 splits) is a table: its splits' decisions
+/// (one bit each) pick the precomputed (slot, diff) pairs of that path, in path order, so a row costs one comparison per
+/// split and one float addition per path split. Larger trees take each split's decision once per row, bottom-up, giving
+/// the leaf reached from every node; the true walk and every ghost walk then only look those leaves up.
 /// </remarks>
 internal sealed class TreeContributions
 {
@@ -37,6 +39,13 @@ internal sealed class TreeContributions
     private readonly int[] treeFirstLeaf;
     private readonly int[] treeLeafCount;
     private readonly int maxLocals;
+    // Trees of at most TableNodes numeric splits: treeTable[t] is the first entry of the tree's 2^nodes entries (-1 when
+    // walked); entry e's pairs are pairSlot/pairDiff[entryPairs[e] .. entryPairs[e + 1]).
+    private const int TableNodes = 8;
+    private readonly int[] treeTable;
+    private readonly int[] entryPairs;
+    private readonly int[] pairSlot;
+    private readonly float[] pairDiff;
     private readonly bool missingDefaultsUnknown;
     private readonly double bias;
 
@@ -101,6 +110,51 @@ internal sealed class TreeContributions
         }
         categoricalSlots = slots.ToArray();
         (treeFirstNode, treeNodeCount, treeFirstLeaf, treeLeafCount) = (firstNodes.ToArray(), nodeCounts.ToArray(), firstLeaves.ToArray(), leafCounts.ToArray());
+        (treeTable, entryPairs, pairSlot, pairDiff) = Tables();
+    }
+
+    /// <summary>
+    /// Per small numeric tree, for every combination of its splits' decisions, the (slot, diff) pairs the walk adds, in
+    /// the walk's order: the same floats, computed once instead of per row.
+    /// </summary>
+    private (int[] TreeTable, int[] EntryPairs, int[] PairSlot, float[] PairDiff) Tables()
+    {
+        var table = new int[treeFirstNode.Length];
+        var (entries, slots, diffs) = (new List<int>(), new List<int>(), new List<float>());
+        var reached = new int[maxLocals];
+        var way = new int[maxLocals];
+        for (var t = 0; t < treeFirstNode.Length; t++)
+        {
+            var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
+            if (nodes > TableNodes || Enumerable.Range(first, nodes).Any(n => splitFeature[n] < 0))
+            {
+                table[t] = -1;
+                continue;
+            }
+            table[t] = entries.Count;
+            for (var mask = 0; mask < 1 << nodes; mask++)
+            {
+                entries.Add(slots.Count);
+                for (var i = 0; i < nodes; i++) way[i] = (mask >> i) & 1;
+                var trueOutput = leafValues[Reach(t, way, reached)];
+                for (var at = 0; at < nodes; at = children[2 * (first + at) + way[at]])
+                {
+                    slots.Add(splitFeature[first + at]);
+                    diffs.Add((float)(trueOutput - leafValues[reached[children[2 * (first + at) + 1 - way[at]]]]));
+                }
+            }
+        }
+        entries.Add(slots.Count);
+        return (table, entries.ToArray(), slots.ToArray(), diffs.ToArray());
+    }
+
+    /// <summary>Fills the leaf reached from every node and leaf of tree t given its nodes' ways; returns the row's leaf.</summary>
+    private int Reach(int t, ReadOnlySpan<int> way, Span<int> reached)
+    {
+        var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
+        for (int leaf = 0, leafBase = treeFirstLeaf[t]; leaf < treeLeafCount[t]; leaf++) reached[nodes + leaf] = leafBase + leaf;
+        for (var i = nodes - 1; i >= 0; i--) reached[i] = reached[children[2 * (first + i) + way[i]]];
+        return reached[0];
     }
 
     /// <summary>The length of the feature vectors (and of the contributions).</summary>
@@ -120,18 +174,20 @@ internal sealed class TreeContributions
         Span<int> reached = maxLocals <= 256 ? stackalloc int[maxLocals] : new int[maxLocals];
         Span<int> way = maxLocals <= 256 ? stackalloc int[maxLocals] : new int[maxLocals];
         // Locals rather than fields in the hot loop, so the JIT keeps them in registers.
-        var (childOf, split, leaves) = (children, splitFeature, leafValues);
+        var (childOf, split, leaves, tables, pairs, pairSlots, pairDiffs) = (children, splitFeature, leafValues, treeTable, entryPairs, pairSlot, pairDiff);
         for (var t = 0; t < treeFirstNode.Length; t++)
         {
             var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
-            for (int leaf = 0, leafBase = treeFirstLeaf[t]; leaf < treeLeafCount[t]; leaf++) reached[nodes + leaf] = leafBase + leaf;
-            for (var i = nodes - 1; i >= 0; i--)
+            if (tables[t] >= 0)
             {
-                var right = GoesRight(first + i, features) ? 1 : 0;
-                way[i] = right;
-                reached[i] = reached[childOf[2 * (first + i) + right]];
+                var mask = 0;
+                for (var i = 0; i < nodes; i++) mask |= (GoesRight(first + i, features) ? 1 : 0) << i;
+                var entry = tables[t] + mask;
+                for (var p = pairs[entry]; p < pairs[entry + 1]; p++) contributions[pairSlots[p]] += pairDiffs[p];
+                continue;
             }
-            var trueOutput = leaves[reached[0]];
+            for (var i = 0; i < nodes; i++) way[i] = GoesRight(first + i, features) ? 1 : 0;
+            var trueOutput = leaves[Reach(t, way, reached)];
             var at = 0;
             do
             {
