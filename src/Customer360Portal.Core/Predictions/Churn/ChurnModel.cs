@@ -344,7 +344,7 @@ public sealed class ChurnModel
         var row = 0;
         foreach (var vector in featurized.GetColumn<VBuffer<float>>(Features))
         {
-            if (row >= table.RowCount) break;
+            if (row >= table.RowCount) throw new InvalidDataException("The featurised rows do not match the table's rows.");
             if (vector.Length != features.Length) throw new InvalidDataException("The featurised rows do not have the model's feature slots.");
             vector.CopyTo(features);
             Array.Clear(slots);

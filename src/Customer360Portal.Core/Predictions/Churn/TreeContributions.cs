@@ -113,50 +113,6 @@ internal sealed class TreeContributions
         (treeTable, entryPairs, pairSlot, pairDiff) = Tables();
     }
 
-    /// <summary>
-    /// Per small numeric tree, for every combination of its splits' decisions, the (slot, diff) pairs the walk adds, in
-    /// the walk's order: the same floats, computed once instead of per row.
-    /// </summary>
-    private (int[] TreeTable, int[] EntryPairs, int[] PairSlot, float[] PairDiff) Tables()
-    {
-        var table = new int[treeFirstNode.Length];
-        var (entries, slots, diffs) = (new List<int>(), new List<int>(), new List<float>());
-        var reached = new int[maxLocals];
-        var way = new int[maxLocals];
-        for (var t = 0; t < treeFirstNode.Length; t++)
-        {
-            var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
-            if (nodes > TableNodes || Enumerable.Range(first, nodes).Any(n => splitFeature[n] < 0))
-            {
-                table[t] = -1;
-                continue;
-            }
-            table[t] = entries.Count;
-            for (var mask = 0; mask < 1 << nodes; mask++)
-            {
-                entries.Add(slots.Count);
-                for (var i = 0; i < nodes; i++) way[i] = (mask >> i) & 1;
-                var trueOutput = leafValues[Reach(t, way, reached)];
-                for (var at = 0; at < nodes; at = children[2 * (first + at) + way[at]])
-                {
-                    slots.Add(splitFeature[first + at]);
-                    diffs.Add((float)(trueOutput - leafValues[reached[children[2 * (first + at) + 1 - way[at]]]]));
-                }
-            }
-        }
-        entries.Add(slots.Count);
-        return (table, entries.ToArray(), slots.ToArray(), diffs.ToArray());
-    }
-
-    /// <summary>Fills the leaf reached from every node and leaf of tree t given its nodes' ways; returns the row's leaf.</summary>
-    private int Reach(int t, ReadOnlySpan<int> way, Span<int> reached)
-    {
-        var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
-        for (int leaf = 0, leafBase = treeFirstLeaf[t]; leaf < treeLeafCount[t]; leaf++) reached[nodes + leaf] = leafBase + leaf;
-        for (var i = nodes - 1; i >= 0; i--) reached[i] = reached[children[2 * (first + i) + way[i]]];
-        return reached[0];
-    }
-
     /// <summary>The length of the feature vectors (and of the contributions).</summary>
     public int SlotCount { get; }
 
@@ -214,6 +170,50 @@ internal sealed class TreeContributions
             output += leafValues[treeFirstLeaf[t] + at - nodes];
         }
         return output + bias;
+    }
+
+    /// <summary>
+    /// Per small numeric tree, for every combination of its splits' decisions, the (slot, diff) pairs the walk adds, in
+    /// the walk's order: the same floats, computed once instead of per row.
+    /// </summary>
+    private (int[] TreeTable, int[] EntryPairs, int[] PairSlot, float[] PairDiff) Tables()
+    {
+        var table = new int[treeFirstNode.Length];
+        var (entries, slots, diffs) = (new List<int>(), new List<int>(), new List<float>());
+        var reached = new int[maxLocals];
+        var way = new int[maxLocals];
+        for (var t = 0; t < treeFirstNode.Length; t++)
+        {
+            var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
+            if (nodes > TableNodes || Enumerable.Range(first, nodes).Any(n => splitFeature[n] < 0))
+            {
+                table[t] = -1;
+                continue;
+            }
+            table[t] = entries.Count;
+            for (var mask = 0; mask < 1 << nodes; mask++)
+            {
+                entries.Add(slots.Count);
+                for (var i = 0; i < nodes; i++) way[i] = (mask >> i) & 1;
+                var trueOutput = leafValues[Reach(t, way, reached)];
+                for (var at = 0; at < nodes; at = children[2 * (first + at) + way[at]])
+                {
+                    slots.Add(splitFeature[first + at]);
+                    diffs.Add((float)(trueOutput - leafValues[reached[children[2 * (first + at) + 1 - way[at]]]]));
+                }
+            }
+        }
+        entries.Add(slots.Count);
+        return (table, entries.ToArray(), slots.ToArray(), diffs.ToArray());
+    }
+
+    /// <summary>Fills the leaf reached from every node and leaf of tree t given its nodes' ways; returns the row's leaf.</summary>
+    private int Reach(int t, ReadOnlySpan<int> way, Span<int> reached)
+    {
+        var (first, nodes) = (treeFirstNode[t], treeNodeCount[t]);
+        for (int leaf = 0, leafBase = treeFirstLeaf[t]; leaf < treeLeafCount[t]; leaf++) reached[nodes + leaf] = leafBase + leaf;
+        for (var i = nodes - 1; i >= 0; i--) reached[i] = reached[children[2 * (first + i) + way[i]]];
+        return reached[0];
     }
 
     /// <summary>A categorical split's share: with a match, only the slot that was on sent the row right; the others would not have.</summary>
