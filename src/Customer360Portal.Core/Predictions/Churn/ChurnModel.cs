@@ -122,7 +122,7 @@ public sealed class ChurnModel
         using (var meansEntry = zip.GetEntry("linear-means.json")?.Open() ?? throw new InvalidDataException("The stored churn model has no feature means."))
             means = System.Text.Json.JsonSerializer.Deserialize<float[]>(meansEntry) ?? [];
         var slotOwner = Enumerable.Range(0, columns.Count).ToArray();
-        return new ChurnModel(ml, featurizer, new TreePart(trees), LinearPart.From(linear, means), ChurnTable.FromFeatureRows([], columns), slotOwner);
+        return new ChurnModel(ml, featurizer, new TreePart(trees, slotOwner.Length), LinearPart.From(linear, means), ChurnTable.FromFeatureRows([], columns), slotOwner);
     }
 
     /// <summary>
@@ -191,7 +191,7 @@ public sealed class ChurnModel
                 .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(ChurnTable.LabelColumnName, Features))
                 .Fit(featurized), SlotMeans(featurized, owners.Count))
             : null;
-        var treePart = learner is ChurnLearner.LightGbm or ChurnLearner.Blend ? new TreePart(TrainTrees(ml, featurized, seed)) : null;
+        var treePart = learner is ChurnLearner.LightGbm or ChurnLearner.Blend ? new TreePart(TrainTrees(ml, featurized, seed), owners.Count) : null;
         return new ChurnModel(ml, featurizer, treePart, linearPart, table, owners.ToArray());
     }
 
@@ -301,25 +301,59 @@ public sealed class ChurnModel
             return Explain(table, featurized, probabilities, top);
     }
 
-    private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IDataView featurized, IReadOnlyList<float> probabilities, int top)
+    /// <summary>
+    /// <see cref="Explain(ChurnTable, int)"/> with the trees' contributions from ML.NET's CalculateFeatureContribution
+    /// transformer: the reference the direct computation (<see cref="TreeContributions"/>) is checked against.
+    /// </summary>
+    internal IReadOnlyList<ChurnExplanation> ExplainThroughMlNet(ChurnTable table, int top = 3)
+    {
+        if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
+        var featurized = Featurize(table);
+        var fromMlNet = MlNetTreeContributions(featurized);
+        return Explain(table, featurized, PredictProbabilities(table), top, (row, _, slots) => fromMlNet[row].CopyTo(slots));
+    }
+
+    /// <summary>Per row, the trees' contributions per feature slot as ML.NET's transformer computes them (unnormalised).</summary>
+    internal float[][] MlNetTreeContributions(IDataView featurized) =>
+        ml.Transforms.CalculateFeatureContribution(trees!.Transformer, slotOwner.Length, slotOwner.Length, normalize: false)
+            .Fit(featurized).Transform(featurized).GetColumn<float[]>("FeatureContributions").ToArray();
+
+    /// <summary>The featurised rows (feature slots after one-hot encoding and missing-value replacement).</summary>
+    internal IDataView Featurize(ChurnTable table) => featurizer.Transform(table.ToDataView());
+
+    /// <summary>The trees' contributions per slot, computed directly from the trees (what explanations use).</summary>
+    internal TreeContributions? DirectTreeContributions => trees?.Contributions;
+
+    private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IDataView featurized, IReadOnlyList<float> probabilities, int top) =>
+        Explain(table, featurized, probabilities, top, (_, features, slots) => trees!.Contributions.Add(features, slots));
+
+    /// <summary>
+    /// Explanations from the featurised rows, read once for both parts; <paramref name="treeSlots"/> adds a row's tree
+    /// contributions (raw-score units) to a zeroed span, one value per feature slot.
+    /// </summary>
+    private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IDataView featurized, IReadOnlyList<float> probabilities, int top,
+        TreeSlotContributions treeSlots)
     {
         if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
         if (probabilities.Count != table.RowCount) throw new ArgumentException("One probability per row is needed.", nameof(probabilities));
-        var contributions = ml.Transforms.CalculateFeatureContribution(trees.Transformer, slotOwner.Length, slotOwner.Length, normalize: false)
-            .Fit(featurized).Transform(featurized);
-        var perRow = contributions.GetColumn<float[]>("FeatureContributions").ToArray();
-        var features = linear is null ? null : featurized.GetColumn<VBuffer<float>>(Features).Select(v => v.DenseValues().ToArray()).ToArray();
         var share = linear is null ? 1.0 : 0.5;
+        var features = new float[slotOwner.Length];
+        var slots = new float[slotOwner.Length];
 
         var explanations = new List<ChurnExplanation>(table.RowCount);
-        for (var row = 0; row < table.RowCount; row++)
+        var row = 0;
+        foreach (var vector in featurized.GetColumn<VBuffer<float>>(Features))
         {
+            if (row >= table.RowCount) throw new InvalidDataException("The featurised rows do not match the table's rows.");
+            if (vector.Length != features.Length) throw new InvalidDataException("The featurised rows do not have the model's feature slots.");
+            vector.CopyTo(features);
+            Array.Clear(slots);
+            treeSlots(row, features, slots);
             var byColumn = new double[numericNames.Count + categoricalNames.Count];
-            var slots = perRow[row];
             // Tree contributions are in raw-score units; the Platt calibrator turns a raw score s into log-odds -(slope·s + offset).
-            for (var s = 0; s < slots.Length && s < slotOwner.Length; s++) byColumn[slotOwner[s]] += share * trees.LogOddsPerScore * slots[s];
+            for (var s = 0; s < slotOwner.Length; s++) byColumn[slotOwner[s]] += share * trees.LogOddsPerScore * slots[s];
             if (linear is not null)
-                for (var s = 0; s < slotOwner.Length; s++) byColumn[slotOwner[s]] += share * linear.LogOddsContribution(s, features![row][s]);
+                for (var s = 0; s < slotOwner.Length; s++) byColumn[slotOwner[s]] += share * linear.LogOddsContribution(s, features[s]);
             // Features that say the same thing become one factor, worded by the group's representative column.
             var factors = byColumn.Select((value, column) => (value, column))
                 .Where(f => Math.Abs(f.value) > 1e-9)
@@ -329,9 +363,13 @@ public sealed class ChurnModel
                 .Select(f => new ChurnFactor(ColumnName(f.column), (float)f.value, Describe(table, row, f.column, f.value > 0)))
                 .ToList();
             explanations.Add(new ChurnExplanation(table.Ids[row], probabilities[row], factors));
+            row++;
         }
+        if (row != table.RowCount) throw new InvalidDataException("The featurised rows do not match the table's rows.");
         return explanations;
     }
+
+    private delegate void TreeSlotContributions(int row, ReadOnlySpan<float> features, Span<float> slots);
 
     private sealed class ScoredRow
     {
@@ -342,9 +380,12 @@ public sealed class ChurnModel
     }
 
     /// <summary>The calibrated LightGbm part.</summary>
-    private sealed class TreePart(TreePredictor transformer)
+    private sealed class TreePart(TreePredictor transformer, int slots)
     {
         public TreePredictor Transformer { get; } = transformer;
+
+        /// <summary>The trees flattened for explanations: ML.NET's contributions without its transformer's per-row cost.</summary>
+        public TreeContributions Contributions { get; } = new(transformer.Model.SubModel.TrainedTreeEnsemble, slots);
 
         /// <summary>How many log-odds of churn one unit of raw tree score is worth (minus the Platt slope).</summary>
         public double LogOddsPerScore { get; } = -transformer.Model.Calibrator.Slope;
