@@ -341,6 +341,12 @@ public sealed class ChurnModel
         var slots = new float[slotOwner.Length];
 
         var explanations = new List<ChurnExplanation>(table.RowCount);
+        var columns = numericNames.Count + categoricalNames.Count;
+        var representative = Enumerable.Range(0, columns).Select(RepresentativeColumn).ToArray();
+        var byColumn = new double[columns];
+        var byGroup = new double[columns];
+        var inGroup = new bool[columns];
+        var numericIndex = table.Numeric.Select((c, i) => (c.Name, i)).GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         var row = 0;
         foreach (var vector in featurized.GetColumn<VBuffer<float>>(Features))
         {
@@ -349,19 +355,24 @@ public sealed class ChurnModel
             vector.CopyTo(features);
             Array.Clear(slots);
             treeSlots(row, features, slots);
-            var byColumn = new double[numericNames.Count + categoricalNames.Count];
+            Array.Clear(byColumn);
             // Tree contributions are in raw-score units; the Platt calibrator turns a raw score s into log-odds -(slope·s + offset).
             for (var s = 0; s < slotOwner.Length; s++) byColumn[slotOwner[s]] += share * trees.LogOddsPerScore * slots[s];
             if (linear is not null)
                 for (var s = 0; s < slotOwner.Length; s++) byColumn[slotOwner[s]] += share * linear.LogOddsContribution(s, features[s]);
-            // Features that say the same thing become one factor, worded by the group's representative column.
-            var factors = byColumn.Select((value, column) => (value, column))
-                .Where(f => Math.Abs(f.value) > 1e-9)
-                .GroupBy(f => RepresentativeColumn(f.column))
-                .Select(g => (value: g.Sum(f => f.value), column: g.Key))
-                .OrderByDescending(f => Math.Abs(f.value)).ThenBy(f => f.column).Take(top)
-                .Select(f => new ChurnFactor(ColumnName(f.column), (float)f.value, Describe(table, row, f.column, f.value > 0)))
-                .ToList();
+            // Features that say the same thing become one factor, worded by the group's representative column; the
+            // largest factors first (ties: the earlier column). Plain loops: this runs for every scored customer.
+            Array.Clear(byGroup);
+            Array.Clear(inGroup);
+            for (var c = 0; c < columns; c++)
+                if (Math.Abs(byColumn[c]) > 1e-9)
+                {
+                    byGroup[representative[c]] += byColumn[c];
+                    inGroup[representative[c]] = true;
+                }
+            var factors = new List<ChurnFactor>(top);
+            foreach (var group in Largest(byGroup, inGroup, top))
+                factors.Add(new ChurnFactor(ColumnName(group), (float)byGroup[group], Describe(table, numericIndex, row, group, byGroup[group] > 0)));
             explanations.Add(new ChurnExplanation(table.Ids[row], probabilities[row], factors));
             row++;
         }
@@ -443,7 +454,24 @@ public sealed class ChurnModel
 
     private string ColumnName(int column) => column < numericNames.Count ? numericNames[column] : categoricalNames[column - numericNames.Count];
 
-    private string Describe(ChurnTable table, int row, int column, bool raises)
+    /// <summary>The indexes of the <paramref name="top"/> present values largest in size, largest first, ties by index.</summary>
+    private static List<int> Largest(double[] values, bool[] present, int top)
+    {
+        var chosen = new List<int>(top + 1);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!present[i]) continue;
+            var at = chosen.Count;
+            // Strictly larger moves ahead: an equal value stays behind the earlier index.
+            while (at > 0 && Math.Abs(values[i]) > Math.Abs(values[chosen[at - 1]])) at--;
+            if (at >= top) continue;
+            chosen.Insert(at, i);
+            if (chosen.Count > top) chosen.RemoveAt(top);
+        }
+        return chosen;
+    }
+
+    private string Describe(ChurnTable table, Dictionary<string, int> numericIndex, int row, int column, bool raises)
     {
         if (column >= numericNames.Count)
         {
@@ -451,7 +479,7 @@ public sealed class ChurnModel
             return ChurnWords.Generic(ColumnName(column), value.Length == 0 ? "(blank)" : value, raises);
         }
         var name = numericNames[column];
-        float Value(string feature) => table.Numeric.FirstOrDefault(c => c.Name == feature)?.Values[row] ?? float.NaN;
+        float Value(string feature) => numericIndex.TryGetValue(feature, out var index) ? table.Numeric[index].Values[row] : float.NaN;
         return ChurnWords.Describe(name, table.Numeric[column].Values[row], Value, raises);
     }
 }

@@ -131,6 +131,27 @@ public sealed class ChurnModelTests
     }
 
     [Fact]
+    public void Explain_Top_IsTheLargestFactorsLargestFirst()
+    {
+        var cutoff = new DateTime(2025, 1, 1);
+        var table = ChurnTable.FromFeatureRows(ChurnFeatureBuilder.Build(SyntheticLog(800, 11, cutoff), cutoff, ChurnDefinition.ByInactivity(90)));
+        var model = ChurnModel.Train(table);
+        var sample = table.Subset(Enumerable.Range(0, 200).ToList());
+
+        var all = model.Explain(sample, top: 100);
+        var three = model.Explain(sample, top: 3);
+
+        Assert.All(all.Zip(three), pair =>
+        {
+            var sizes = pair.First.Factors.Select(f => Math.Abs(f.Contribution)).ToList();
+            Assert.Equal(sizes.OrderByDescending(v => v), sizes);
+            // The first three of every factor are the three asked for.
+            Assert.Equal(pair.First.Factors.Take(3).Select(f => f.Text), pair.Second.Factors.Select(f => f.Text));
+        });
+        Assert.Contains(all, e => e.Factors.Count > 3);
+    }
+
+    [Fact]
     public void Explain_GenericTable_NamesColumnAndValue()
     {
         var n = 400;
