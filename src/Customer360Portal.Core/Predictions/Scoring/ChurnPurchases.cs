@@ -50,7 +50,7 @@ internal static class ChurnPurchases
     }
 
     /// <summary>The interactions churn features read, of active profiles, as parallel arrays in the store's id order.</summary>
-    private sealed class Events
+    internal sealed class Events
     {
         public long[] Customers = new long[1 << 16];
         public long[] Ticks = new long[1 << 16];
@@ -328,18 +328,20 @@ internal static class ChurnPurchases
     private static List<ChurnFeatureRow>[] Build(Events events, ByCustomer<TraitValue> traits, ByCustomer<ConsentChange> consent,
         IReadOnlyList<DateTime> cutoffs, ChurnRule rule, ChurnFeatureLayout layout, ReadProgress? progress, CancellationToken cancellationToken)
     {
-        // Sort event positions by customer (a primitive-key sort), then cut the sorted positions into customers; within
-        // one customer, events go by time and then by id (read order), as the (CustomerId, OccurredAt) index walk gave them.
-        var byCustomer = new long[events.Count];
-        Array.Copy(events.Customers, byCustomer, events.Count);
-        var positions = new int[events.Count];
-        for (var i = 0; i < positions.Length; i++) positions[i] = i;
-        Array.Sort(byCustomer, positions);
+        // Event positions grouped by customer, in read (id) order within one, then cut into customers; within one
+        // customer, events go by time and then by id, as the (CustomerId, OccurredAt) index walk gave them.
+        var (byCustomer, positions) = GroupByCustomer(events);
         var starts = new List<int>();
         for (var i = 0; i < byCustomer.Length; i++)
             if (i == 0 || byCustomer[i] != byCustomer[i - 1]) starts.Add(i);
         starts.Add(byCustomer.Length);
         var byTime = Comparer<int>.Create((a, b) => events.Ticks[a] != events.Ticks[b] ? events.Ticks[a].CompareTo(events.Ticks[b]) : a.CompareTo(b));
+        bool InTimeOrder(int first, int end)
+        {
+            for (var s = first + 1; s < end; s++)
+                if (events.Ticks[positions[s]] < events.Ticks[positions[s - 1]]) return false;
+            return true;
+        }
 
         var rows = cutoffs.Select(_ => new List<ChurnFeatureRow>()).ToArray();
         var customers = starts.Count - 1;
@@ -358,7 +360,8 @@ internal static class ChurnPurchases
                 for (var customer = from; customer < to; customer++)
                 {
                     var (first, end) = (starts[customer], starts[customer + 1]);
-                    Array.Sort(positions, first, end - first, byTime);
+                    // Mostly written as they happened: sorted already, and a sorted run needs no sort.
+                    if (!InTimeOrder(first, end)) Array.Sort(positions, first, end - first, byTime);
                     var id = byCustomer[first];
                     var history = new CustomerHistory(CustomerKey(id));
                     history.Events.Capacity = end - first;
@@ -382,6 +385,46 @@ internal static class ChurnPurchases
         }
         if (customers == 0) progress?.Invoke(0);
         return rows;
+    }
+
+    /// <summary>
+    /// The events' customers in ascending order, and beside each the event's position, in read order within a customer.
+    /// Customer ids are dense in practice (the store numbers profiles): a counting sort, one pass to count and one to place;
+    /// sparse ids fall back to a general sort of the same result.
+    /// </summary>
+    internal static (long[] Customers, int[] Positions) GroupByCustomer(Events events)
+    {
+        var n = events.Count;
+        var customers = new long[n];
+        var positions = new int[n];
+        if (n == 0) return (customers, positions);
+        long low = long.MaxValue, high = long.MinValue;
+        for (var i = 0; i < n; i++)
+        {
+            low = Math.Min(low, events.Customers[i]);
+            high = Math.Max(high, events.Customers[i]);
+        }
+        if (high - low >= Math.Max(4L * n, 1L << 20))
+        {
+            Array.Copy(events.Customers, customers, n);
+            for (var i = 0; i < n; i++) positions[i] = i;
+            // A stable order within a customer: sorted by (customer, position).
+            var keys = new (long Customer, int Position)[n];
+            for (var i = 0; i < n; i++) keys[i] = (customers[i], i);
+            Array.Sort(keys);
+            for (var i = 0; i < n; i++) (customers[i], positions[i]) = keys[i];
+            return (customers, positions);
+        }
+        var next = new int[high - low + 2];
+        for (var i = 0; i < n; i++) next[events.Customers[i] - low + 1]++;
+        for (var c = 1; c < next.Length; c++) next[c] += next[c - 1];
+        for (var i = 0; i < n; i++)
+        {
+            var at = next[events.Customers[i] - low]++;
+            customers[at] = events.Customers[i];
+            positions[at] = i;
+        }
+        return (customers, positions);
     }
 
     /// <summary>

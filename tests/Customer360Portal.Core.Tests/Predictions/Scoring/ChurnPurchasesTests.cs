@@ -174,6 +174,22 @@ public sealed class ChurnPurchasesTests
         }
     }
 
+    [Theory]
+    [InlineData(1_000L)]
+    [InlineData(1_000_000_000_000L)]
+    public void GroupByCustomer_DenseOrSparseIds_CustomersAscendingReadOrderWithinOne(long idSpread)
+    {
+        var random = new Random(7);
+        var events = new ChurnPurchases.Events();
+        for (var i = 0; i < 5_000; i++) events.Add(1 + random.NextInt64(idSpread), i, 0, 0, -1);
+
+        var (customers, positions) = ChurnPurchases.GroupByCustomer(events);
+
+        var expected = Enumerable.Range(0, events.Count).OrderBy(i => events.Customers[i]).ThenBy(i => i).ToList();
+        Assert.Equal(expected, positions);
+        Assert.Equal(expected.Select(i => events.Customers[i]), customers);
+    }
+
     private static string Features(ChurnFeatureRow row) =>
         row.CustomerId + ": " + string.Join(",", row.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
 
