@@ -31,6 +31,15 @@ public sealed class WriteTurns
         return For(store);
     }
 
+    /// <summary>
+    /// Call when the loop waited for work outside a transaction (a writer fed by workers): the lock was free meanwhile,
+    /// so a wait as long as a pause counts as one.
+    /// </summary>
+    public void Waited(TimeSpan idle)
+    {
+        if (idle >= Pause) since = Stopwatch.GetTimestamp();
+    }
+
     /// <summary>Call after each commit: pauses when the loop has written long enough since its last pause.</summary>
     public async Task AfterCommitAsync(CancellationToken cancellationToken = default)
     {

@@ -184,8 +184,11 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             ?? ScoreKind.ChurnRisk;
         await store.Database.OpenConnectionAsync(cancellationToken);
         var turns = WriteTurns.For(store);
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
+            // Waiting for the model's next batch left the store to others: no pause needed for that time.
+            turns.Waited(waiting.Elapsed);
             using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
             await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
@@ -212,6 +215,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             await transaction.CommitAsync(cancellationToken);
             written += batch.Length;
             await turns.AfterCommitAsync(cancellationToken);
+            waiting.Restart();
         }
         return written;
     }
