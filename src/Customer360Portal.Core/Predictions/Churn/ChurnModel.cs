@@ -293,12 +293,47 @@ public sealed class ChurnModel
     public IReadOnlyList<ChurnExplanation> PredictAndExplain(ChurnTable table, int top)
     {
         if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
-        var featurized = ml.Data.Cache(featurizer.Transform(table.ToDataView()), Features);
+        float[][] vectors;
         float[] probabilities;
+        // Featurised by ML.NET once; the probabilities then come from the model parts directly (the trees exactly as
+        // ML.NET scores them, the regression's dot product up to float rounding), not through three more data views.
         using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Predict))
-            probabilities = Probabilities(featurized);
+        {
+            vectors = FeatureVectors(featurizer.Transform(table.ToDataView()), table.RowCount);
+            probabilities = new float[vectors.Length];
+            for (var row = 0; row < vectors.Length; row++) probabilities[row] = Probability(vectors[row]);
+        }
         using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Explain))
-            return Explain(table, featurized, probabilities, top);
+            return Explain(table, vectors, probabilities, top, (_, features, slots) => trees.Contributions.Add(features, slots));
+    }
+
+    /// <summary>One featurised row's churn probability, computed from the model parts as ML.NET's blend computes it.</summary>
+    private float Probability(ReadOnlySpan<float> features)
+    {
+        var fromTrees = trees?.Probability(features);
+        var fromLinear = linear?.Probability(features);
+        return (fromTrees, fromLinear) switch
+        {
+            ({ } t, { } l) => (float)Sigmoid((Logit(t) + Logit(l)) / 2),
+            ({ } t, null) => t,
+            (null, { } l) => l,
+            _ => throw new InvalidOperationException("The churn model has no part."),
+        };
+    }
+
+    /// <summary>The featurised rows as arrays, checked against the table and the model's slots.</summary>
+    private float[][] FeatureVectors(IDataView featurized, int rows)
+    {
+        var vectors = new List<float[]>(rows);
+        foreach (var vector in featurized.GetColumn<VBuffer<float>>(Features))
+        {
+            if (vector.Length != slotOwner.Length) throw new InvalidDataException("The featurised rows do not have the model's feature slots.");
+            var values = new float[vector.Length];
+            vector.CopyTo(values);
+            vectors.Add(values);
+        }
+        if (vectors.Count != rows) throw new InvalidDataException("The featurised rows do not match the table's rows.");
+        return [.. vectors];
     }
 
     /// <summary>
@@ -310,7 +345,7 @@ public sealed class ChurnModel
         if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
         var featurized = Featurize(table);
         var fromMlNet = MlNetTreeContributions(featurized);
-        return Explain(table, featurized, PredictProbabilities(table), top, (row, _, slots) => fromMlNet[row].CopyTo(slots));
+        return Explain(table, FeatureVectors(featurized, table.RowCount), PredictProbabilities(table), top, (row, _, slots) => fromMlNet[row].CopyTo(slots));
     }
 
     /// <summary>Per row, the trees' contributions per feature slot as ML.NET's transformer computes them (unnormalised).</summary>
@@ -325,19 +360,19 @@ public sealed class ChurnModel
     internal TreeContributions? DirectTreeContributions => trees?.Contributions;
 
     private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IDataView featurized, IReadOnlyList<float> probabilities, int top) =>
-        Explain(table, featurized, probabilities, top, (_, features, slots) => trees!.Contributions.Add(features, slots));
+        Explain(table, FeatureVectors(featurized, table.RowCount), probabilities, top, (_, features, slots) => trees!.Contributions.Add(features, slots));
 
     /// <summary>
     /// Explanations from the featurised rows, read once for both parts; <paramref name="treeSlots"/> adds a row's tree
     /// contributions (raw-score units) to a zeroed span, one value per feature slot.
     /// </summary>
-    private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, IDataView featurized, IReadOnlyList<float> probabilities, int top,
+    private IReadOnlyList<ChurnExplanation> Explain(ChurnTable table, float[][] vectors, IReadOnlyList<float> probabilities, int top,
         TreeSlotContributions treeSlots)
     {
         if (trees is null) throw new InvalidOperationException("Explanations come from models with the LightGbm part.");
         if (probabilities.Count != table.RowCount) throw new ArgumentException("One probability per row is needed.", nameof(probabilities));
+        if (vectors.Length != table.RowCount) throw new ArgumentException("One featurised row per table row is needed.", nameof(vectors));
         var share = linear is null ? 1.0 : 0.5;
-        var features = new float[slotOwner.Length];
         var slots = new float[slotOwner.Length];
 
         var explanations = new List<ChurnExplanation>(table.RowCount);
@@ -347,12 +382,9 @@ public sealed class ChurnModel
         var byGroup = new double[columns];
         var inGroup = new bool[columns];
         var numericIndex = table.Numeric.Select((c, i) => (c.Name, i)).GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
-        var row = 0;
-        foreach (var vector in featurized.GetColumn<VBuffer<float>>(Features))
+        for (var row = 0; row < vectors.Length; row++)
         {
-            if (row >= table.RowCount) throw new InvalidDataException("The featurised rows do not match the table's rows.");
-            if (vector.Length != features.Length) throw new InvalidDataException("The featurised rows do not have the model's feature slots.");
-            vector.CopyTo(features);
+            var features = vectors[row];
             Array.Clear(slots);
             treeSlots(row, features, slots);
             Array.Clear(byColumn);
@@ -374,9 +406,7 @@ public sealed class ChurnModel
             foreach (var group in Largest(byGroup, inGroup, top))
                 factors.Add(new ChurnFactor(ColumnName(group), (float)byGroup[group], Describe(table, numericIndex, row, group, byGroup[group] > 0)));
             explanations.Add(new ChurnExplanation(table.Ids[row], probabilities[row], factors));
-            row++;
         }
-        if (row != table.RowCount) throw new InvalidDataException("The featurised rows do not match the table's rows.");
         return explanations;
     }
 
@@ -400,18 +430,40 @@ public sealed class ChurnModel
 
         /// <summary>How many log-odds of churn one unit of raw tree score is worth (minus the Platt slope).</summary>
         public double LogOddsPerScore { get; } = -transformer.Model.Calibrator.Slope;
+
+        /// <summary>The calibrated probability of a featurised row: the trees' raw score through the model's own calibrator.</summary>
+        public float Probability(ReadOnlySpan<float> features) => Transformer.Model.Calibrator.PredictProbability((float)Contributions.RawScore(features));
     }
 
     /// <summary>The logistic-regression part: normaliser and calibrated linear model, with what explanations need.</summary>
     private sealed class LinearPart
     {
         private readonly double[] slotWeights;
+        private readonly float[] offsets;
+        private readonly float[] scales;
+        private readonly float[] weights;
+        private readonly float bias;
+        private readonly PlattCalibrator calibrator;
 
-        private LinearPart(ITransformer transformer, float[] slotMeans, double[] slotWeights)
+        private LinearPart(ITransformer transformer, float[] slotMeans, double[] slotWeights, float[] offsets, float[] scales, float[] weights, float bias,
+            PlattCalibrator calibrator)
         {
             Transformer = transformer;
             SlotMeans = slotMeans;
             this.slotWeights = slotWeights;
+            (this.offsets, this.scales, this.weights, this.bias, this.calibrator) = (offsets, scales, weights, bias, calibrator);
+        }
+
+        /// <summary>
+        /// The calibrated probability of a featurised row: normalised ((x − offset) × scale), weighted and summed in float
+        /// as ML.NET does (its vectorised sum may round the last bit differently), through the model's own calibrator.
+        /// </summary>
+        public float Probability(ReadOnlySpan<float> features)
+        {
+            var score = 0f;
+            for (var s = 0; s < weights.Length && s < features.Length; s++)
+                score += weights[s] * ((features[s] - (s < offsets.Length ? offsets[s] : 0f)) * (s < scales.Length ? scales[s] : 1f));
+            return calibrator.PredictProbability(bias + score);
         }
 
         public ITransformer Transformer { get; }
@@ -434,13 +486,14 @@ public sealed class ChurnModel
                 ?? throw new InvalidDataException("The churn model's linear part has no normaliser.");
             var regression = parts[1] as ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>
                 ?? throw new InvalidDataException("The churn model's linear part is not a calibrated logistic regression.");
-            var scale = normaliser.GetNormalizerModelParameters(0) is Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> affine
-                ? affine.Scale
-                : throw new InvalidDataException("The churn model's normaliser is not affine.");
+            var affine = normaliser.GetNormalizerModelParameters(0) as Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>>
+                ?? throw new InvalidDataException("The churn model's normaliser is not affine.");
+            var scale = affine.Scale;
             var weights = regression.Model.SubModel.Weights;
             var slope = -regression.Model.Calibrator.Slope;
             var slotWeights = weights.Select((w, s) => slope * w * (s < scale.Length ? scale[s] : 1)).ToArray();
-            return new LinearPart(transformer, slotMeans, slotWeights);
+            return new LinearPart(transformer, slotMeans, slotWeights, affine.Offset.IsDefault ? [] : [.. affine.Offset], [.. scale], [.. weights],
+                regression.Model.SubModel.Bias, regression.Model.Calibrator);
         }
     }
 

@@ -99,7 +99,10 @@ public sealed class ChurnModelTests
         var apart = model.Explain(sample, model.PredictProbabilities(sample), 3);
 
         Assert.Equal(apart.Select(e => e.CustomerId), together.Select(e => e.CustomerId));
-        Assert.Equal(apart.Select(e => e.Probability), together.Select(e => e.Probability));
+        // Scoring computes the probabilities from the model parts directly: the regression's sum may round its last bit
+        // differently from ML.NET's vectorised one, nothing more.
+        Assert.All(apart.Zip(together), pair => Assert.Equal(pair.First.Probability, pair.Second.Probability, 1e-6));
+        Assert.True(apart.Zip(together).Count(pair => pair.First.Probability == pair.Second.Probability) > apart.Count * 9 / 10);
         Assert.Equal(apart.Select(e => string.Join("|", e.Factors.Select(f => f.Text))), together.Select(e => string.Join("|", e.Factors.Select(f => f.Text))));
         Assert.Contains(together, e => e.Probability > 0.5);
         Assert.Contains(together, e => e.Probability < 0.5);
