@@ -35,6 +35,7 @@ public sealed class NboTraining(IDbContextFactory<ProfileStore> stores, AuditLog
         {
             var now = clock.GetUtcNow().UtcDateTime;
             NboInputs inputs;
+            using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Read))
             await using (var store = await stores.CreateDbContextAsync(cancellationToken))
                 inputs = await NboData.LoadAsync(store, now, options, cancellationToken);
             var usable = inputs.Histories.Count(h => h.DistinctItems().Count >= 2);
@@ -51,6 +52,7 @@ public sealed class NboTraining(IDbContextFactory<ProfileStore> stores, AuditLog
             {
                 (model, evaluation) = await Task.Run(() =>
                 {
+                    using var fitting = PredictionsTelemetry.Source.StartActivity(NboTelemetry.Fit);
                     // Measured with the same product and engagement knowledge as the stored model (answers left out: they
                     // are about offers, not the held-out purchases).
                     var measuredContext = new OfferContext { Items = inputs.Context.Items, Engagement = inputs.Context.Engagement };
