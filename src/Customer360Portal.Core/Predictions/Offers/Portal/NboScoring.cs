@@ -79,8 +79,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         {
             var decisionsRead = Task.Run(() => consent.DecideEveryoneAsync(OfferGate.PurposeOf(OfferChannel.OnSite), cancellationToken), cancellationToken);
             var rulesRead = Task.Run(() => ReadRulesAsync(extraPurposes, now.AddDays(-settings.DeclinedCooldownDays), now, cancellationToken), cancellationToken);
-            await using (var store = await stores.CreateDbContextAsync(cancellationToken))
-                inputs = await NboData.LoadAsync(store, now, settings, cancellationToken);
+            inputs = await NboData.LoadAsync(stores, now, settings, cancellationToken);
             decisions = await decisionsRead;
             rules = await rulesRead;
         }

@@ -36,8 +36,7 @@ public sealed class NboTraining(IDbContextFactory<ProfileStore> stores, AuditLog
             var now = clock.GetUtcNow().UtcDateTime;
             NboInputs inputs;
             using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Read))
-            await using (var store = await stores.CreateDbContextAsync(cancellationToken))
-                inputs = await NboData.LoadAsync(store, now, options, cancellationToken);
+                inputs = await NboData.LoadAsync(stores, now, options, cancellationToken);
             var usable = inputs.Histories.Count(h => h.DistinctItems().Count >= 2);
             var minimum = Math.Max(10, options.MinimumCustomers);
             if (usable < minimum)

@@ -137,7 +137,7 @@ public sealed class NboScoringEquivalenceTests
         var consent = test.Get<ConsentCheck>();
         await using var store = await test.Stores.CreateDbContextAsync();
         var active = await store.PredictionModels.AsNoTracking().Where(m => m.Kind == ScoreKind.NextBestOffer && m.Active).OrderByDescending(m => m.Id).FirstAsync();
-        var inputs = await NboData.LoadAsync(store, Now, settings, CancellationToken.None);
+        var inputs = await NboData.LoadAsync(test.Stores, Now, settings, CancellationToken.None, direct: false);
         var offers = (await store.Offers.AsNoTracking().Where(o => o.Active).ToListAsync())
             .Where(o => OfferEligibility.IsValidAt(o, Now)).OrderBy(o => o.Code, StringComparer.Ordinal).ToList();
         var allowed = (await consent.FilterAsync(inputs.Histories.Select(h => NboData.Id(h.CustomerId)).ToList(), ConsentPurpose.Personalisation)).Allowed.ToHashSet();
