@@ -320,22 +320,32 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         var turns = WriteTurns.For(store);
         await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
         {
-            using var span = PredictionsTelemetry.Source.StartActivity(NboTelemetry.Write);
-            await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-            var dbTransaction = transaction.GetDbTransaction();
-            if (chunk.Replaced.Count > 0)
+            // Synchronous inside (SQLite has no async I/O): the span stays on one thread, so its CPU is measured.
+            using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Write))
+            using (var transaction = store.Database.BeginTransaction())
             {
-                await using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, 2);
-                delete.Parameters[0].Value = offerKind;
-                foreach (var id in chunk.Replaced)
+                var dbTransaction = transaction.GetDbTransaction();
+                if (chunk.Replaced.Count > 0)
                 {
-                    delete.Parameters[1].Value = id;
-                    delete.ExecuteNonQuery();
+                    using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, 2);
+                    delete.Parameters[0].Value = offerKind;
+                    foreach (var id in chunk.Replaced)
+                    {
+                        delete.Parameters[1].Value = id;
+                        delete.ExecuteNonQuery();
+                    }
                 }
+                var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction);
+                try
+                {
+                    foreach (var row in chunk.Rows) insert.Write(row);
+                }
+                finally
+                {
+                    insert.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+                transaction.Commit();
             }
-            await using (var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction))
-                foreach (var row in chunk.Rows) insert.Write(row);
-            await transaction.CommitAsync(cancellationToken);
             written += chunk.Rows.Select(r => r.CustomerId).Distinct().Count();
             await turns.AfterCommitAsync(cancellationToken);
         }
