@@ -25,6 +25,11 @@ public sealed record NboScoringResult(string Message, string? ModelVersion, int 
 /// non-consenting people are not scored and their old offers are removed); the offer's eligibility rules and validity
 /// dates; its extra consent; never a product the customer already bought; never an offer they accepted, or declined
 /// within the cool-down. A campaign is ranked through the best product of its category the customer does not own.
+/// Built for a million customers: every input is read once for the whole store, on its own connection while the
+/// purchase histories are read (consent for everyone, customers' facts with the extra consents, answers, who holds
+/// offers); offer rules are parsed once (<see cref="OfferRules"/>); chunks of customers are ranked on every core
+/// while one writer replaces the chunks before, a short transaction each (nothing holds the write lock while the
+/// model works). The rows are those of the plain per-customer algorithm (tested).
 /// </summary>
 public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCheck consent, TimeProvider clock, IOptions<NboOptions> options)
 {
