@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.Predictions;
+using Customer360Portal.Core.Predictions.Offers.Portal;
 using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
@@ -22,7 +23,11 @@ namespace Customer360Portal.Cli.Benchmarks;
 /// own spans (<see cref="PredictionsTelemetry"/>); prediction, explanation and writing overlap (the writer stores one
 /// batch while the next is explained), so their busy times add up to more than the wall time. Targets (issue 7):
 /// training on 100,000 customers under 60 s, scoring 1,000,000 under 30 s. The held-out AUC is printed with them, so
-/// speed never comes from a broken model. The last line is one JSON object.
+/// speed never comes from a broken model. Then the same for next best offer (issue 7 sets it the same targets): the
+/// stores also hold order lines, customer facts and a handful of offers (<see cref="SyntheticItems"/>, added to stores
+/// built before them); <see cref="NboTraining"/> on the T-customer store (inputs read, held-out evaluation and fit,
+/// hit rate at 5 against both baselines) and <see cref="NboScoring"/> over the N-customer store (inputs read, consent
+/// and rules, ranking, writes; ranking and writing overlap). The last line is one JSON object.
 /// </summary>
 public static class PredictBenchmark
 {
@@ -109,6 +114,10 @@ public static class PredictBenchmark
         }
         output.WriteLine($"Stored:      {withVersion:N0} churn scores of {model.Version} ({stored:N0} churn rows in all); bands: "
             + $"high {bands.GetValueOrDefault("high"):N0}, medium {bands.GetValueOrDefault("medium"):N0}, low {bands.GetValueOrDefault("low"):N0}; a high one: {example}");
+        // Next best offer: trained on the training store, its version made active in the big store, everyone ranked.
+        var nbo = await OffersAsync(trainHost, scoreHost, seed, phases, output, cancellationToken);
+        if (nbo is null) return 1;
+
         var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         output.WriteLine($"Peak memory: {peakMb,10:N0} MB (working set)");
 
@@ -121,6 +130,10 @@ public static class PredictBenchmark
             + (atTargetSize ? "" : $" (at this size: {trainTarget:N2} s and {scoreTarget:N2} s pro rata)"));
         if (!atTargetSize || scoreSeconds >= scoreTarget)
             output.WriteLine($"Dominant:    scoring's longest phase is {scoreBreakdown.Where(p => p.Name != "other").MaxBy(p => p.Seconds).Name}, its costliest in CPU {scoreBreakdown.Where(p => p.Name != "other").MaxBy(p => p.Cpu).Name}");
+        output.WriteLine($"Offers:      training {nbo.TrainSeconds:N1} s against {TrainTargetSeconds:N0} s for {TargetTrainCustomers:N0}: {Verdict(nbo.TrainSeconds, trainTarget, atTargetSize)}; "
+            + $"scoring {nbo.ScoreSeconds:N1} s against {ScoreTargetSeconds:N0} s for {TargetScoreCustomers:N0}: {Verdict(nbo.ScoreSeconds, scoreTarget, atTargetSize)}");
+        if (!atTargetSize || nbo.ScoreSeconds >= scoreTarget)
+            output.WriteLine($"Dominant:    offer scoring's longest phase is {nbo.ScorePhases.Where(p => p.Name != "other").MaxBy(p => p.Seconds).Name}, its costliest in CPU {nbo.ScorePhases.Where(p => p.Name != "other").MaxBy(p => p.Cpu).Name}");
 
         var result = new
         {
@@ -145,6 +158,24 @@ public static class PredictBenchmark
             brier = Math.Round(metrics.Brier, 4),
             train_target_met = atTargetSize ? trainSeconds < TrainTargetSeconds : (bool?)null,
             score_target_met = atTargetSize ? scoreSeconds < ScoreTargetSeconds : (bool?)null,
+            nbo_train_customers = nbo.TrainCustomers,
+            nbo_train_seconds = Math.Round(nbo.TrainSeconds, 3),
+            nbo_train_phases_seconds = nbo.TrainPhases.ToDictionary(p => p.Name, p => Math.Round(p.Seconds, 3)),
+            nbo_hit_at_5 = Math.Round(nbo.Metrics.HitAtK, 4),
+            nbo_baseline_popularity = Math.Round(nbo.Metrics.BaselinePopularity, 4),
+            nbo_baseline_copurchase = Math.Round(nbo.Metrics.BaselineCoPurchase, 4),
+            nbo_model_version = nbo.Version,
+            nbo_score_seconds = Math.Round(nbo.ScoreSeconds, 3),
+            nbo_score_phases_seconds = nbo.ScorePhases.ToDictionary(p => p.Name, p => Math.Round(p.Seconds, 3)),
+            nbo_score_phases_cpu_seconds = nbo.ScorePhases.ToDictionary(p => p.Name, p => Math.Round(p.Cpu, 3)),
+            nbo_customers_scored = nbo.Scored.Scored,
+            nbo_customers_without_offer = nbo.Scored.WithoutOffer,
+            nbo_customers_skipped = nbo.Scored.Skipped,
+            nbo_offers_stored = nbo.Stored,
+            nbo_customers_with_offers = nbo.CustomersWithOffers,
+            nbo_score_cpu_seconds = Math.Round(nbo.ScoreCpu, 3),
+            nbo_train_target_met = atTargetSize ? nbo.TrainSeconds < TrainTargetSeconds : (bool?)null,
+            nbo_score_target_met = atTargetSize ? nbo.ScoreSeconds < ScoreTargetSeconds : (bool?)null,
             train_cpu_seconds = Math.Round(trainCpu, 3),
             score_cpu_seconds = Math.Round(scoreCpu, 3),
             peak_memory_mb = Math.Round(peakMb),
@@ -173,10 +204,15 @@ public static class PredictBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
-        var host = await BenchHost.CreateAsync(name, builder => builder.AddPredictions(runInBackground: false), folder);
+        var host = await BenchHost.CreateAsync(name, builder =>
+        {
+            builder.AddPredictions(runInBackground: false);
+            builder.AddNextBestOffer(runInBackground: false);
+        }, folder);
         if (reuse)
         {
             output.WriteLine($"Setup:       reusing the store of {customers:N0} customers in {folder}");
+            await AddItemsAsync(host, seed, output, cancellationToken);
             return host;
         }
         var clock = Stopwatch.StartNew();
@@ -186,7 +222,82 @@ public static class PredictBenchmark
             + $"{report.Stopped:N0} stopped buying; personalisation granted {report.PersonalisationGranted:N0}, withdrawn {report.PersonalisationWithdrawn:N0}; "
             + $"{report.Restricted:N0} restricted; {report.OldScores:N0} old churn scores)");
         if (markerFile is not null) await File.WriteAllTextAsync(markerFile, JsonSerializer.Serialize(wanted), cancellationToken);
+        await AddItemsAsync(host, seed, output, cancellationToken);
         return host;
+    }
+
+    /// <summary>Order lines, customer facts and offers for next best offer, when the store has none yet (stores built before them too); timed apart.</summary>
+    private static async Task AddItemsAsync(BenchHost host, int seed, TextWriter output, CancellationToken cancellationToken)
+    {
+        var stores = host.Services.GetRequiredService<IDbContextFactory<ProfileStore>>();
+        var clock = Stopwatch.StartNew();
+        if (await SyntheticItems.EnsureAsync(stores, seed, DateTime.UtcNow, cancellationToken) is not { } items) return;
+        await CheckpointAsync(stores, cancellationToken);
+        output.WriteLine($"Setup:       {clock.Elapsed.TotalSeconds,10:N2} s  (offers: {items.Lines:N0} order lines of {items.Orders:N0} orders for {items.Customers:N0} customers, "
+            + $"{items.Products:N0} products, {items.Offers} offers, email marketing granted {items.EmailGranted:N0})");
+    }
+
+    private sealed record OfferFigures(int TrainCustomers, double TrainSeconds, List<(string Name, double Seconds, double Cpu)> TrainPhases, NboModelMetrics Metrics,
+        string Version, double ScoreSeconds, double ScoreCpu, List<(string Name, double Seconds, double Cpu)> ScorePhases, NboScoringResult Scored, long Stored,
+        long CustomersWithOffers);
+
+    /// <summary>Next best offer's training on the small store and scoring of the big one, as churn's (null when no model could be trained).</summary>
+    private static async Task<OfferFigures?> OffersAsync(BenchHost trainHost, BenchHost scoreHost, int seed, PhaseClock phases, TextWriter output,
+        CancellationToken cancellationToken)
+    {
+        var options = new NboOptions { Seed = seed };
+        var loadBefore = Load();
+        phases.Reset();
+        var clock = Stopwatch.StartNew();
+        var cpu = Cpu();
+        var trained = await trainHost.Services.GetRequiredService<NboTraining>().TrainAsync(options, Actor, cancellationToken);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+        var trainCpu = Cpu() - cpu;
+        var trainPhases = Breakdown(trainSeconds, trainCpu, phases.Take(), ("inputs read", NboTelemetry.Read), ("evaluation and fit", NboTelemetry.Fit));
+        if (!trained.Trained)
+        {
+            output.WriteLine($"Offers:      no model: {trained.Message}");
+            return null;
+        }
+        var metrics = trained.Metrics!;
+        output.WriteLine($"Offer model: {trainSeconds,10:N2} s  ({trained.Customers:N0} customers, {trained.Customers / Math.Max(trainSeconds, 1e-9):N0} customers/s; {trainCpu:N1} s of CPU; load {loadBefore} -> {Load()})");
+        output.WriteLine($"             phases: {Describe(trainPhases)}");
+        output.WriteLine($"             {trained.Version}: held-out hit@{metrics.K} {metrics.HitAtK:0.000} (popularity {metrics.BaselinePopularity:0.000}, co-purchase {metrics.BaselineCoPurchase:0.000}; {metrics.Evaluated:N0} held out)");
+
+        PredictionModel model;
+        await using (var store = await trainHost.Services.GetRequiredService<IDbContextFactory<ProfileStore>>().CreateDbContextAsync(cancellationToken))
+            model = await store.PredictionModels.AsNoTracking().Where(m => m.Kind == ScoreKind.NextBestOffer && m.Active).OrderByDescending(m => m.Id)
+                .FirstAsync(cancellationToken);
+        var stores = scoreHost.Services.GetRequiredService<IDbContextFactory<ProfileStore>>();
+        await ActivateAsync(stores, model, cancellationToken);
+        loadBefore = Load();
+        phases.Reset();
+        clock.Restart();
+        cpu = Cpu();
+        var scored = await scoreHost.Services.GetRequiredService<NboScoring>().ScoreAllAsync(cancellationToken);
+        var scoreSeconds = clock.Elapsed.TotalSeconds;
+        var scoreCpu = Cpu() - cpu;
+        var scorePhases = Breakdown(scoreSeconds, scoreCpu, phases.Take(), ("reads (histories, consent, facts, answers)", NboTelemetry.Read), ("consent filter, model load, stale offers removed", NboTelemetry.Rules),
+            ("ranking", NboTelemetry.Rank), ("offer writes", NboTelemetry.Write));
+        output.WriteLine($"Offers:      {scoreSeconds,10:N2} s  ({scored.Scored:N0} with offers, {scored.WithoutOffer:N0} without an eligible one, {scored.Skipped:N0} skipped, "
+            + $"{scored.Removed:N0} old offers removed; {(scored.Scored + scored.WithoutOffer) / Math.Max(scoreSeconds, 1e-9):N0} customers/s; {scoreCpu:N1} s of CPU; load {loadBefore} -> {Load()})");
+        // Ranking and writing are measured on their own threads; ML.NET predicts on worker threads of its own, so its CPU is in "other".
+        output.WriteLine($"             phases: {Describe(scorePhases)} (ranking and writes overlap; other CPU is mostly ML.NET's prediction threads)");
+
+        long stored, customersWithOffers;
+        Dictionary<string, int> reach;
+        string example;
+        await using (var store = await stores.CreateDbContextAsync(cancellationToken))
+        {
+            var offers = store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.NextBestOffer && s.ModelVersion == model.Version);
+            stored = await offers.LongCountAsync(cancellationToken);
+            customersWithOffers = await offers.Select(s => s.CustomerId).Distinct().LongCountAsync(cancellationToken);
+            reach = await offers.GroupBy(s => s.Label ?? "").Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+            example = await offers.Select(s => s.ReasonsJson).FirstOrDefaultAsync(cancellationToken) ?? "[]";
+        }
+        output.WriteLine($"Stored:      {stored:N0} offers of {model.Version} for {customersWithOffers:N0} customers; by offer: "
+            + $"{string.Join(", ", reach.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value:N0}"))}; one: {example}");
+        return new OfferFigures(trained.Customers, trainSeconds, trainPhases, metrics, model.Version, scoreSeconds, scoreCpu, scorePhases, scored, stored, customersWithOffers);
     }
 
     /// <summary>The generated store's WAL folded into the file, so the timed reads start from a settled store.</summary>
@@ -196,11 +307,11 @@ public static class PredictBenchmark
         if (store.Database.IsSqlite()) await store.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
     }
 
-    /// <summary>The trained version as the big store's only active churn model (what an admin's rollback does, without the audit).</summary>
+    /// <summary>The trained version as the big store's only active model of its kind (what an admin's rollback does, without the audit).</summary>
     private static async Task ActivateAsync(IDbContextFactory<ProfileStore> stores, PredictionModel trained, CancellationToken cancellationToken)
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        await store.PredictionModels.Where(m => m.Kind == ScoreKind.ChurnRisk && m.Active).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), cancellationToken);
+        await store.PredictionModels.Where(m => m.Kind == trained.Kind && m.Active).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), cancellationToken);
         store.PredictionModels.Add(new PredictionModel
         {
             Kind = trained.Kind, Version = trained.Version, TrainedAt = trained.TrainedAt, Active = true, SettingsJson = trained.SettingsJson,
@@ -242,7 +353,8 @@ public static class PredictBenchmark
         private readonly ConcurrentDictionary<string, double> seconds = new();
         private readonly ConcurrentDictionary<string, double> cpuSeconds = new();
         private readonly ActivityListener listener;
-        private static readonly HashSet<string> Overlapping = [PredictionsTelemetry.Predict, PredictionsTelemetry.Explain, PredictionsTelemetry.Write];
+        private static readonly HashSet<string> Overlapping = [PredictionsTelemetry.Predict, PredictionsTelemetry.Explain, PredictionsTelemetry.Write,
+            NboTelemetry.Rank, NboTelemetry.Write];
 
         public PhaseClock()
         {

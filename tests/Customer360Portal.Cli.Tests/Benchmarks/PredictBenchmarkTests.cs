@@ -8,7 +8,8 @@ public class PredictBenchmarkTests
     private static readonly string[] Keys =
     [
         "train_seconds", "score_seconds", "customers_scored", "auc", "train_phases_seconds", "score_phases_seconds", "peak_memory_mb",
-        "score_rows_per_second", "scores_stored",
+        "score_rows_per_second", "scores_stored", "nbo_train_seconds", "nbo_score_seconds", "nbo_customers_scored", "nbo_hit_at_5",
+        "nbo_train_phases_seconds", "nbo_score_phases_seconds", "nbo_offers_stored",
     ];
 
     [Fact]
@@ -40,5 +41,21 @@ public class PredictBenchmarkTests
         Assert.True(root.GetProperty("customers_skipped").GetInt32() > 0, lines[^1]);
         // The planted signal is found: speed never comes from a broken model.
         Assert.True(root.GetProperty("auc").GetDouble() > 0.75, lines[^1]);
+
+        // Next best offer: trained and measured, then everyone allowed who bought is ranked, 1 to 3 offers each.
+        Assert.Contains(lines, l => l.StartsWith("Offer model:") && l.Contains("customers/s"));
+        Assert.Contains(lines, l => l.StartsWith("nbo-1: held-out hit@5"));
+        Assert.Contains(lines, l => l.StartsWith("Offers:") && l.Contains("30 s"));
+        foreach (var phase in new[] { "inputs read", "evaluation and fit" })
+            Assert.True(root.GetProperty("nbo_train_phases_seconds").GetProperty(phase).GetDouble() > 0, $"{phase}: {lines[^1]}");
+        foreach (var phase in new[] { "reads (histories, consent, facts, answers)", "consent filter, model load, stale offers removed", "ranking", "offer writes" })
+            Assert.True(root.GetProperty("nbo_score_phases_seconds").GetProperty(phase).GetDouble() > 0, $"{phase}: {lines[^1]}");
+        var withOffers = root.GetProperty("nbo_customers_scored").GetInt32();
+        Assert.InRange(withOffers + root.GetProperty("nbo_customers_without_offer").GetInt32(), 2_000, 2_800);
+        Assert.True(withOffers > 1_500, lines[^1]);
+        Assert.Equal(withOffers, root.GetProperty("nbo_customers_with_offers").GetInt64());
+        Assert.InRange(root.GetProperty("nbo_offers_stored").GetInt64(), withOffers, 3L * withOffers);
+        // Learned from the planted category tastes: better than offering the best sellers.
+        Assert.True(root.GetProperty("nbo_hit_at_5").GetDouble() > root.GetProperty("nbo_baseline_popularity").GetDouble(), lines[^1]);
     }
 }

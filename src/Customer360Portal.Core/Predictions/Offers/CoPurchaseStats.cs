@@ -25,7 +25,28 @@ public sealed class CoPurchaseStats
             .OrderByDescending(i => counts[i]).ThenBy(i => items[i], StringComparer.Ordinal).ToArray();
         popularityRank = new int[items.Length];
         for (var rank = 0; rank < byPopularity.Length; rank++) popularityRank[byPopularity[rank]] = rank;
+        var byOrdinal = Enumerable.Range(0, items.Length).OrderBy(i => items[i], StringComparer.Ordinal).ToArray();
+        ordinalRank = new int[items.Length];
+        for (var rank = 0; rank < byOrdinal.Length; rank++) ordinalRank[byOrdinal[rank]] = rank;
     }
+
+    // By item index, for passes over many customers (scoring a whole store) that look items up once and then work on ints.
+    private readonly int[] ordinalRank;
+
+    /// <summary>The item's index (0 to <see cref="ItemCount"/> - 1), or -1 for an unknown item.</summary>
+    internal int IndexOf(string item) => index.TryGetValue(item, out var id) ? id : -1;
+
+    internal int CountAt(int id) => counts[id];
+
+    internal int PopularityRankAt(int id) => popularityRank[id];
+
+    /// <summary>The item's place among all items in ordinal order of their names (the tie-break rankings use).</summary>
+    internal int OrdinalRankAt(int id) => ordinalRank[id];
+
+    internal int PairCountAt(int a, int b) => pairs[a].TryGetValue(b, out var n) ? n : 0;
+
+    /// <summary>The items bought with item <paramref name="id"/> (indexes) and by how many customers, in the order <see cref="CoBought"/> gives them.</summary>
+    internal Dictionary<int, int> CoBoughtAt(int id) => pairs[id];
 
     /// <summary>0 for the most popular item; <see cref="ItemCount"/> for an unknown one.</summary>
     public int PopularityRank(string item) => index.TryGetValue(item, out var id) ? popularityRank[id] : items.Length;

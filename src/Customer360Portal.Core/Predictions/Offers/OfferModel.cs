@@ -243,7 +243,41 @@ public sealed class OfferModel
     /// </summary>
     public float[] ScorePairs(IReadOnlyList<(Shopper Shopper, string Item)> pairs)
     {
-        var rows = new List<PairRow>(pairs.Count);
+        var features = PairFeatures(pairs);
+        var result = new float[features.Count];
+        if (features.Count == 0) return result;
+        var rows = features.Select(f => new PairRow { Features = f }).ToList();
+        var n = 0;
+        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: true))
+            result[n++] = row.Score;
+        return result;
+    }
+
+    /// <summary>
+    /// The features of each pair, as <see cref="PairFeaturesPlain"/> computes them (the same floats, tested), with items
+    /// looked up once per customer and counted by index: what lets a million customers be ranked.
+    /// </summary>
+    internal List<float[]> PairFeatures(IReadOnlyList<(Shopper Shopper, string Item)> pairs)
+    {
+        var features = new List<float[]>(pairs.Count);
+        var ranking = new ShopperRanking(Stats);
+        Shopper? last = null;
+        foreach (var (shopper, item) in pairs)
+        {
+            if (!ReferenceEquals(shopper, last))
+            {
+                ranking.Reset(shopper.Owned);
+                last = shopper;
+            }
+            features.Add(ranking.Features(shopper, item, Context));
+        }
+        return features;
+    }
+
+    /// <summary>The features of each pair through the string-keyed statistics, one lookup at a time (the definition <see cref="PairFeatures"/> keeps to).</summary>
+    internal List<float[]> PairFeaturesPlain(IReadOnlyList<(Shopper Shopper, string Item)> pairs)
+    {
+        var features = new List<float[]>(pairs.Count);
         Shopper? last = null;
         Dictionary<string, double> scores = [];
         Dictionary<string, int> ranks = [];
@@ -255,14 +289,112 @@ public sealed class OfferModel
                 last = shopper;
             }
             var candidate = new Candidate(item, scores.GetValueOrDefault(item), ranks.GetValueOrDefault(item, Stats.ItemCount), Stats.PopularityRank(item));
-            rows.Add(new PairRow { Features = Features(Stats, shopper, candidate, Context) });
+            features.Add(Features(Stats, shopper, candidate, Context));
         }
-        var result = new float[rows.Count];
-        if (rows.Count == 0) return result;
-        var n = 0;
-        foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: true))
-            result[n++] = row.Score;
-        return result;
+        return features;
+    }
+
+    /// <summary>
+    /// One customer's co-purchase scores and ranks over item indexes (arrays reused from customer to customer), and
+    /// the features of their pairs: the arithmetic of <see cref="CoPurchaseRanking"/> and <see cref="Features"/> in
+    /// the same order, so the floats are the same.
+    /// </summary>
+    private sealed class ShopperRanking(CoPurchaseStats stats)
+    {
+        private readonly double[] scores = new double[stats.ItemCount];
+        private readonly int[] ranks = new int[stats.ItemCount];
+        private readonly bool[] scored = new bool[stats.ItemCount];
+        private readonly bool[] isOwned = new bool[stats.ItemCount];
+        private readonly List<int> scoredIds = [];
+        private int[] ownedIds = [];
+
+        public void Reset(IReadOnlySet<string> owned)
+        {
+            foreach (var id in scoredIds) (scores[id], scored[id]) = (0, false);
+            scoredIds.Clear();
+            foreach (var id in ownedIds) if (id >= 0) isOwned[id] = false;
+            ownedIds = new int[owned.Count];
+            var k = 0;
+            foreach (var have in owned)
+            {
+                var id = ownedIds[k++] = stats.IndexOf(have);
+                if (id >= 0) isOwned[id] = true;
+            }
+            // OfferBaselines.CoPurchaseScores: summed confidence owned -> other, owned items in their set's order.
+            foreach (var have in ownedIds)
+            {
+                if (have < 0) continue;
+                var count = stats.CountAt(have);
+                if (count == 0) continue;
+                foreach (var (other, together) in stats.CoBoughtAt(have))
+                {
+                    if (isOwned[other]) continue;
+                    if (!scored[other])
+                    {
+                        scored[other] = true;
+                        scoredIds.Add(other);
+                    }
+                    scores[other] += (double)together / count;
+                }
+            }
+            // Best score first, then the more bought, then by name (ordinal): the order CoPurchaseRanking sorts by.
+            scoredIds.Sort((a, b) =>
+            {
+                var order = scores[b].CompareTo(scores[a]);
+                if (order == 0) order = stats.CountAt(b).CompareTo(stats.CountAt(a));
+                return order != 0 ? order : stats.OrdinalRankAt(a).CompareTo(stats.OrdinalRankAt(b));
+            });
+            for (var i = 0; i < scoredIds.Count; i++) ranks[scoredIds[i]] = i;
+        }
+
+        public float[] Features(Shopper shopper, string item, OfferContext context)
+        {
+            var target = stats.IndexOf(item);
+            var isScored = target >= 0 && scored[target];
+            var itemCount = target >= 0 ? stats.CountAt(target) : 0;
+            var support = stats.Customers == 0 ? 0 : (double)itemCount / stats.Customers;
+            double maxConfidence = 0, sumConfidence = 0, maxLift = 0, sumLift = 0, maxReverse = 0;
+            int coBought = 0, maxPair = 0, known = 0;
+            foreach (var have in ownedIds)
+            {
+                if (have < 0) continue;
+                known++;
+                var pair = target < 0 ? 0 : stats.PairCountAt(have, target);
+                if (pair == 0) continue;
+                coBought++;
+                maxPair = Math.Max(maxPair, pair);
+                var haveCount = stats.CountAt(have);
+                var confidence = haveCount == 0 ? 0 : (double)pair / haveCount;
+                var lift = support == 0 ? 0 : confidence / support;
+                maxConfidence = Math.Max(maxConfidence, confidence);
+                sumConfidence += confidence;
+                maxLift = Math.Max(maxLift, lift);
+                sumLift += lift;
+                maxReverse = Math.Max(maxReverse, itemCount == 0 ? 0 : (double)stats.PairCountAt(target, have) / itemCount);
+            }
+            var denominator = Math.Max(1, known);
+            var popularityRank = target >= 0 ? stats.PopularityRankAt(target) : stats.ItemCount;
+            var coPurchaseRank = isScored ? ranks[target] : stats.ItemCount;
+            return
+            [
+                (float)Math.Log((itemCount + 1.0) / (stats.Customers + 1.0)),
+                (float)Math.Log(1 + popularityRank),
+                (float)(isScored ? scores[target] : 0),
+                (float)Math.Log(1 + coPurchaseRank),
+                (float)maxConfidence,
+                (float)(sumConfidence / denominator),
+                (float)maxLift,
+                (float)(sumLift / denominator),
+                coBought,
+                (float)coBought / denominator,
+                shopper.Owned.Count,
+                (float)maxReverse,
+                (float)Math.Log(1 + maxPair),
+                (float)(context.Items.TryGetValue(item, out var info) && info.Category is { } category ? shopper.CategoryShares.GetValueOrDefault(category) : 0),
+                (float)(info is { TypicalPrice: > 0 } && shopper.MeanPrice > 0 ? Math.Log(info.TypicalPrice / shopper.MeanPrice) : 0),
+                (float)Math.Log(1 + shopper.Engagement),
+            ];
+        }
     }
 
     private static (Dictionary<string, double> Scores, Dictionary<string, int> Ranks) CoPurchaseRanking(CoPurchaseStats stats, IReadOnlySet<string> owned)

@@ -105,3 +105,36 @@ public class OfferModelFeedbackTests
         Assert.Equal(model.ScorePairs([(shopper, "B2"), (shopper, "P3")]), loaded.ScorePairs([(shopper, "B2"), (shopper, "P3")]));
     }
 }
+
+public class OfferModelPairFeaturesTests
+{
+    [Fact]
+    public void PairFeatures_ByItemIndex_AreExactlyThePlainStringKeyedFeatures()
+    {
+        var histories = OfferData.StarterCompanion(1500, seed: 3);
+        var items = histories.SelectMany(h => h.Items).Distinct().Order(StringComparer.Ordinal).ToList();
+        var random = new Random(9);
+        var context = new OfferContext
+        {
+            Items = items.ToDictionary(i => i, i => new ItemInfo(i[..1], i[0] == 'P' ? 0 : 100 + random.Next(900)), StringComparer.Ordinal),
+            Engagement = histories.Where((_, n) => n % 3 == 0).ToDictionary(h => h.CustomerId, _ => random.Next(20), StringComparer.Ordinal),
+        };
+        var model = OfferModel.Train(histories, HoldOutRule.Last, new OfferModelOptions { Iterations = 5 }, context: context);
+        var pairs = new List<(Shopper, string)>();
+        for (var c = 0; c < 300; c++)
+        {
+            // Owned: a few known items, now and then one the statistics never saw; candidates: everything else, and unknowns.
+            var owned = items.Where(_ => random.NextDouble() < 0.2).Append(c % 7 == 0 ? "never-seen" : items[c % items.Count]).ToHashSet(StringComparer.Ordinal);
+            var shopper = context.ShopperOf(histories[c].CustomerId, owned);
+            foreach (var item in items.Append("unknown").Where(i => !owned.Contains(i))) pairs.Add((shopper, item));
+        }
+
+        var plain = model.PairFeaturesPlain(pairs);
+        var fast = model.PairFeatures(pairs);
+
+        Assert.Equal(plain.Count, fast.Count);
+        for (var p = 0; p < plain.Count; p++) Assert.Equal(plain[p], fast[p]);
+        Assert.Contains(fast, f => f[2] > 0 && f[4] > 0); // co-purchase features were really in play
+    }
+}
+

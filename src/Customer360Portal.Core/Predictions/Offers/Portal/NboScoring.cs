@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
 using Customer360Portal.Core.Consent;
+using Customer360Portal.Core.CustomerView;
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Customer360Portal.Core.Predictions.Offers.Portal;
@@ -21,14 +25,21 @@ public sealed record NboScoringResult(string Message, string? ModelVersion, int 
 /// non-consenting people are not scored and their old offers are removed); the offer's eligibility rules and validity
 /// dates; its extra consent; never a product the customer already bought; never an offer they accepted, or declined
 /// within the cool-down. A campaign is ranked through the best product of its category the customer does not own.
+/// Built for a million customers: every input is read once for the whole store, on its own connection while the
+/// purchase histories are read (consent for everyone, customers' facts with the extra consents, answers, who holds
+/// offers); offer rules are parsed once (<see cref="OfferRules"/>); chunks of customers are ranked on every core
+/// while one writer replaces the chunks before, a short transaction each (nothing holds the write lock while the
+/// model works). The rows are those of the plain per-customer algorithm (tested).
 /// </summary>
-public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate gate, ConsentCheck consent, TimeProvider clock, IOptions<NboOptions> options)
+public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCheck consent, TimeProvider clock, IOptions<NboOptions> options)
 {
-    private const int Chunk = 1000;
     /// <summary>A co-purchase reason needs at least this many customers who bought both, and this much lift.</summary>
     internal const int MinimumPairCount = 5;
     internal const double MinimumLift = 1.2;
     private readonly SemaphoreSlim running = new(1, 1);
+
+    /// <summary>Customers a worker ranks at a time (one pass of their pairs through the model); tests make it small.</summary>
+    internal int RankChunk { get; set; } = 10_000;
 
     public async Task<NboScoringResult> ScoreAllAsync(CancellationToken cancellationToken = default)
     {
@@ -43,101 +54,183 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate
         }
     }
 
+    /// <summary>What the rules read about every active customer: eligibility facts and the extra consents, and the offers they answered.</summary>
+    private sealed record RuleInputs(Dictionary<long, EligibilityFacts> Facts, HashSet<(long, string)> Accepted, HashSet<(long, string)> Declined, HashSet<long> HoldingOffers);
+
+    /// <summary>A ranked chunk: its rows, the customers whose old offers go first, and how many had no eligible offer.</summary>
+    private sealed record RankedChunk(List<CustomerScore> Rows, List<long> Replaced, int WithoutOffer);
+
     private async Task<NboScoringResult> ScoreCoreAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         PredictionModel? active;
-        NboInputs inputs;
         List<MarketingOffer> offers;
-        List<long> alreadyScored;
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
             active = await store.PredictionModels.AsNoTracking().Where(m => m.Kind == ScoreKind.NextBestOffer && m.Active)
                 .OrderByDescending(m => m.Id).FirstOrDefaultAsync(cancellationToken);
-            inputs = await NboData.LoadAsync(store, now, settings, cancellationToken);
             offers = (await store.Offers.AsNoTracking().Where(o => o.Active).ToListAsync(cancellationToken))
                 .Where(o => OfferEligibility.IsValidAt(o, now)).OrderBy(o => o.Code, StringComparer.Ordinal).ToList();
-            alreadyScored = await store.Scores.Where(s => s.Kind == ScoreKind.NextBestOffer).Select(s => s.CustomerId).Distinct().ToListAsync(cancellationToken);
+        }
+        var extraPurposes = offers.Select(o => o.RequiredConsent).OfType<ConsentPurpose>().Distinct().ToList();
+
+        // Whole-store reads, each once and on its own connection while the purchase histories are read: personalisation
+        // for everyone (the gate's purpose), the customers' facts and extra consents, their answers, and who holds offers.
+        NboInputs inputs;
+        ConsentDecisions decisions;
+        RuleInputs rules;
+        using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Read))
+        {
+            var decisionsRead = Task.Run(() => consent.DecideEveryoneAsync(OfferGate.PurposeOf(OfferChannel.OnSite), cancellationToken), cancellationToken);
+            var rulesRead = Task.Run(() => ReadRulesAsync(extraPurposes, now.AddDays(-settings.DeclinedCooldownDays), now, cancellationToken), cancellationToken);
+            inputs = await NboData.LoadAsync(stores, now, settings, cancellationToken);
+            decisions = await decisionsRead;
+            rules = await rulesRead;
         }
 
         // Profiling needs personalisation: people it does not allow are not scored, and whatever offers they held go.
-        var candidateIds = inputs.Histories.Select(h => NboData.Id(h.CustomerId)).ToList();
-        var decision = await gate.FilterAsync(candidateIds, OfferChannel.OnSite, cancellationToken);
-        var allowed = decision.Allowed.ToHashSet();
-        var removed = await StoredScores.RemoveAsync(stores, ScoreKind.NextBestOffer, alreadyScored.Where(id => !allowed.Contains(id)).ToList(), cancellationToken);
-
-        if (active is null)
+        ConsentFilterResult decision;
+        HashSet<long> allowed;
+        int removed;
+        OfferModel? model = null;
+        using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Rules))
+        {
+            decision = decisions.Filter(inputs.Histories.Select(h => NboData.Id(h.CustomerId)));
+            allowed = decision.Allowed.ToHashSet();
+            removed = await StoredScores.RemoveAsync(stores, ScoreKind.NextBestOffer, rules.HoldingOffers.Where(id => !allowed.Contains(id)).ToList(), cancellationToken);
+            if (active is not null)
+                model = OfferModel.Load(active.ModelBytes, CoPurchaseStats.Build(inputs.Histories.Select(h => h.Items)), inputs.Context,
+                    new OfferModelOptions { Seed = settings.Seed });
+        }
+        if (active is null || model is null)
             return new NboScoringResult("No active offer model: nothing scored.", null, 0, 0, decision.SkippedByReason, removed);
 
-        var model = OfferModel.Load(active.ModelBytes, CoPurchaseStats.Build(inputs.Histories.Select(h => h.Items)), inputs.Context,
-            new OfferModelOptions { Seed = settings.Seed });
         var byCategory = inputs.Catalogue.Values.Where(p => p.Category is not null)
             .GroupBy(p => p.Category!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Customers).ThenBy(p => p.Sku, StringComparer.Ordinal).Take(Math.Max(1, settings.ItemsPerCampaign)).Select(p => p.Sku).ToList(),
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Customers).ThenBy(p => p.Sku, StringComparer.Ordinal).Take(Math.Max(1, settings.ItemsPerCampaign)).Select(p => p.Sku).ToArray(),
                 StringComparer.Ordinal);
-        var extraPurposes = offers.Select(o => o.RequiredConsent).OfType<ConsentPurpose>().Distinct().ToList();
-
-        int scored = 0, withoutOffer = 0;
+        var offerRules = offers.Select(o => new OfferRules(o)).ToArray();
         var histories = inputs.Histories.Where(h => allowed.Contains(NboData.Id(h.CustomerId))).ToList();
-        foreach (var chunk in histories.Chunk(Chunk))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var ids = chunk.Select(h => NboData.Id(h.CustomerId)).ToList();
-            var facts = await FactsAsync(ids, extraPurposes, cancellationToken);
-            var (accepted, declined) = await AnswersAsync(ids, now.AddDays(-settings.DeclinedCooldownDays), cancellationToken);
+        var ranking = new Ranking(model, inputs, offerRules, byCategory, rules, active.Version, now, settings);
 
-            // Every (customer, offer, product) the rules allow, scored in one pass through the model.
+        // Chunks are ranked on every core while the one writer stores the chunks before (nothing holds the write lock while the model works).
+        var chunks = Channel.CreateBounded<RankedChunk>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                return await WriteAllAsync(chunks.Reader, stop.Token);
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, CancellationToken.None);
+        var withoutOffer = 0;
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stop.Token };
+            await Parallel.ForEachAsync(histories.Chunk(Math.Max(1, RankChunk)), parallel, async (chunk, token) =>
+            {
+                RankedChunk ranked;
+                using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Rank))
+                    ranked = ranking.Rank(chunk);
+                Interlocked.Add(ref withoutOffer, ranked.WithoutOffer);
+                await chunks.Writer.WriteAsync(ranked, token);
+            });
+            chunks.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            chunks.Writer.TryComplete(e);
+            // Cancelled because the writer failed: its own failure (awaited below) is the one to report.
+            if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) throw;
+        }
+        var scored = await writer;
+        return new NboScoringResult(
+            $"Scored {scored} customers with {active.Version} ({withoutOffer} had no eligible offer); skipped {decision.SkippedCount}; removed offers of {removed}.",
+            active.Version, scored, withoutOffer, decision.SkippedByReason, removed);
+    }
+
+    /// <summary>
+    /// Ranks one chunk of customers: every (customer, offer, product) the rules allow goes through the model in one
+    /// pass; per customer and offer the best product counts, and the customer keeps the best few offers.
+    /// </summary>
+    private sealed class Ranking(OfferModel model, NboInputs inputs, OfferRules[] offers, Dictionary<string, string[]> byCategory, RuleInputs rules,
+        string version, DateTime now, NboOptions settings)
+    {
+        public RankedChunk Rank(PurchaseHistory[] chunk)
+        {
             var pairs = new List<(Shopper Shopper, string Item)>();
-            var owners = new List<(int Customer, MarketingOffer Offer)>();
+            // Per pair: its customer (index in the chunk) and offer (index in offers).
+            var owners = new List<(int Customer, int Offer)>();
             var shoppers = new Shopper[chunk.Length];
+            var ids = new long[chunk.Length];
+            var replaced = new List<long>();
             for (var c = 0; c < chunk.Length; c++)
             {
-                var id = ids[c];
+                var id = ids[c] = NboData.Id(chunk[c].CustomerId);
+                if (rules.HoldingOffers.Contains(id)) replaced.Add(id);
                 var owned = chunk[c].Items.ToHashSet(StringComparer.Ordinal);
                 shoppers[c] = inputs.Context.ShopperOf(chunk[c].CustomerId, owned);
-                if (!facts.TryGetValue(id, out var fact)) continue;
-                foreach (var offer in offers)
+                if (!rules.Facts.TryGetValue(id, out var fact)) continue;
+                for (var o = 0; o < offers.Length; o++)
                 {
-                    if (OfferEligibility.WhyNot(offer, fact, now) is not null) continue;
-                    if (accepted.Contains((id, offer.Code)) || declined.Contains((id, offer.Code))) continue;
-                    IEnumerable<string> items = offer.Kind == OfferKind.Product
-                        ? [offer.Sku!]
-                        : byCategory.GetValueOrDefault(offer.Category!) ?? [];
-                    foreach (var item in items.Where(i => !owned.Contains(i)))
+                    var offer = offers[o].Offer;
+                    if (offers[o].WhyNot(fact, now) is not null) continue;
+                    if (rules.Accepted.Contains((id, offer.Code)) || rules.Declined.Contains((id, offer.Code))) continue;
+                    if (offer.Kind == OfferKind.Product)
                     {
-                        pairs.Add((shoppers[c], item));
-                        owners.Add((c, offer));
+                        if (!owned.Contains(offer.Sku!)) Add(c, o, offer.Sku!);
+                        continue;
                     }
+                    if (!byCategory.TryGetValue(offer.Category!, out var items)) continue;
+                    foreach (var item in items)
+                        if (!owned.Contains(item)) Add(c, o, item);
                 }
             }
             var scores = model.ScorePairs(pairs);
 
-            var best = new Dictionary<(int Customer, string Code), (double Score, string Item, MarketingOffer Offer)>();
-            for (var p = 0; p < pairs.Count; p++)
-            {
-                var key = (owners[p].Customer, owners[p].Offer.Code);
-                if (!best.TryGetValue(key, out var seen) || scores[p] > seen.Score) best[key] = (scores[p], pairs[p].Item, owners[p].Offer);
-            }
+            // A customer's pairs are consecutive, and so are an offer's within them: the best product of each offer is
+            // the first with the highest score.
             var rows = new List<CustomerScore>();
-            foreach (var group in best.GroupBy(b => b.Key.Customer))
+            var withOffers = 0;
+            var best = new List<(double Score, string Item, MarketingOffer Offer)>();
+            for (var p = 0; p < pairs.Count;)
             {
-                var shopper = shoppers[group.Key];
-                foreach (var (_, (score, item, offer)) in group.OrderByDescending(g => g.Value.Score).ThenBy(g => g.Key.Code, StringComparer.Ordinal).Take(Math.Max(1, settings.OffersPerCustomer)))
+                var customer = owners[p].Customer;
+                best.Clear();
+                while (p < pairs.Count && owners[p].Customer == customer)
+                {
+                    var offer = owners[p].Offer;
+                    var (score, item) = ((double)scores[p], pairs[p].Item);
+                    for (p++; p < pairs.Count && owners[p] == (customer, offer); p++)
+                        if (scores[p] > score) (score, item) = (scores[p], pairs[p].Item);
+                    best.Add((score, item, offers[offer].Offer));
+                }
+                withOffers++;
+                best.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Offer.Code, b.Offer.Code));
+                var shopper = shoppers[customer];
+                foreach (var (score, item, offer) in best.Take(Math.Max(1, settings.OffersPerCustomer)))
                     rows.Add(new CustomerScore
                     {
-                        CustomerId = ids[group.Key], OriginCustomerId = ids[group.Key], Kind = ScoreKind.NextBestOffer, ModelVersion = active.Version,
+                        CustomerId = ids[customer], OriginCustomerId = ids[customer], Kind = ScoreKind.NextBestOffer, ModelVersion = version,
                         Value = Math.Round(1 / (1 + Math.Exp(-score)), 4), Label = offer.Code,
-                        ReasonsJson = JsonSerializer.Serialize(Reasons(model.Stats, inputs.Catalogue, shopper, item, settings.EngagementDays)),
+                        ReasonsJson = JsonSerializer.Serialize(Reasons(model.Stats, inputs.Catalogue, shopper, item, settings.EngagementDays), ReasonsJson.Default.ListString),
                         ScoredAt = now,
                     });
             }
-            withoutOffer += chunk.Length - best.Keys.Select(k => k.Customer).Distinct().Count();
-            scored += await WriteAsync(ids, rows, cancellationToken);
+            return new RankedChunk(rows, replaced, chunk.Length - withOffers);
+
+            void Add(int customer, int offer, string item)
+            {
+                pairs.Add((shoppers[customer], item));
+                owners.Add((customer, offer));
+            }
         }
-        return new NboScoringResult(
-            $"Scored {scored} customers with {active.Version} ({withoutOffer} had no eligible offer); skipped {decision.SkippedCount}; removed offers of {removed}.",
-            active.Version, scored, withoutOffer, decision.SkippedByReason, removed);
     }
 
     /// <summary>
@@ -171,38 +264,96 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, OfferGate
         return reasons;
     }
 
-    private async Task<Dictionary<long, CustomerFacts>> FactsAsync(List<long> ids, List<ConsentPurpose> purposes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every active customer's eligibility facts with the extra consents decided as the consent check decides them
+    /// (<see cref="ConsentCheck.ReasonFor"/>), the offers each accepted (ever) and declined since
+    /// <paramref name="declinedSince"/> (neither is offered again), and who holds offer scores now: one pass each.
+    /// </summary>
+    private async Task<RuleInputs> ReadRulesAsync(List<ConsentPurpose> purposes, DateTime declinedSince, DateTime now, CancellationToken cancellationToken)
     {
-        var consents = new Dictionary<ConsentPurpose, HashSet<long>>();
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        var states = new Dictionary<ConsentPurpose, Dictionary<long, ConsentState>>();
         foreach (var purpose in purposes)
-            consents[purpose] = (await consent.FilterAsync(ids, purpose, cancellationToken)).Allowed.ToHashSet();
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var customers = await store.Customers.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Status == CustomerStatus.Active)
-            .Select(c => new { c.Id, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor }).ToListAsync(cancellationToken);
-        return customers.ToDictionary(c => c.Id, c => new CustomerFacts(c.Id, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor,
-            consents.Where(p => p.Value.Contains(c.Id)).Select(p => p.Key).ToHashSet()));
+        {
+            var byCustomer = states[purpose] = [];
+            await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose)
+                               .Select(s => new ConsentState { CustomerId = s.CustomerId, Purpose = s.Purpose, Status = s.Status, ExpiresAt = s.ExpiresAt })
+                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+                byCustomer[s.CustomerId] = s;
+        }
+        var facts = new Dictionary<long, EligibilityFacts>();
+        await foreach (var c in store.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active)
+                           .Select(c => new { c.Id, c.Status, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor })
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var consents = 0UL;
+            foreach (var (purpose, byCustomer) in states)
+                if (ConsentCheck.IsAllowed(consent.ReasonFor(c.Status, byCustomer.GetValueOrDefault(c.Id), purpose, now)))
+                    consents |= EligibilityFacts.Bit(purpose);
+            facts[c.Id] = new EligibilityFacts(c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor, consents);
+        }
+        var accepted = new HashSet<(long, string)>();
+        var declined = new HashSet<(long, string)>();
+        await foreach (var a in store.OfferFeedback.AsNoTracking().Select(f => new { f.CustomerId, f.OfferCode, f.Outcome, f.RecordedAt })
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (a.Outcome == OfferOutcome.Accepted) accepted.Add((a.CustomerId, a.OfferCode));
+            else if (a.Outcome == OfferOutcome.Declined && a.RecordedAt >= declinedSince) declined.Add((a.CustomerId, a.OfferCode));
+        }
+        var holding = new HashSet<long>();
+        await foreach (var id in store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.NextBestOffer).Select(s => s.CustomerId)
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+            holding.Add(id);
+        return new RuleInputs(facts, accepted, declined, holding);
     }
 
-    /// <summary>Offers each customer accepted (ever) and declined since <paramref name="declinedSince"/>: neither is offered again.</summary>
-    private async Task<(HashSet<(long, string)> Accepted, HashSet<(long, string)> Declined)> AnswersAsync(List<long> ids, DateTime declinedSince,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The one writer: per ranked chunk, one transaction that removes the old offers of its customers who held any
+    /// (customers left without an eligible offer lose theirs) and inserts the new rows; returns how many customers got offers.
+    /// </summary>
+    private async Task<int> WriteAllAsync(ChannelReader<RankedChunk> chunks, CancellationToken cancellationToken)
     {
+        var written = 0;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var answers = await store.OfferFeedback.AsNoTracking().Where(f => ids.Contains(f.CustomerId))
-            .Select(f => new { f.CustomerId, f.OfferCode, f.Outcome, f.RecordedAt }).ToListAsync(cancellationToken);
-        return (answers.Where(a => a.Outcome == OfferOutcome.Accepted).Select(a => (a.CustomerId, a.OfferCode)).ToHashSet(),
-            answers.Where(a => a.Outcome == OfferOutcome.Declined && a.RecordedAt >= declinedSince).Select(a => (a.CustomerId, a.OfferCode)).ToHashSet());
-    }
-
-    /// <summary>Replaces the chunk's offer scores (customers left without an eligible offer lose their old ones); returns how many customers got offers.</summary>
-    private async Task<int> WriteAsync(List<long> ids, List<CustomerScore> rows, CancellationToken cancellationToken)
-    {
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-        await store.Scores.Where(s => s.Kind == ScoreKind.NextBestOffer && ids.Contains(s.CustomerId)).ExecuteDeleteAsync(cancellationToken);
-        store.Scores.AddRange(rows);
-        await store.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return rows.Select(r => r.CustomerId).Distinct().Count();
+        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
+        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
+        var deleteSql = $"DELETE FROM {table} WHERE {Column(nameof(CustomerScore.Kind))} = @p0 AND {Column(nameof(CustomerScore.CustomerId))} = @p1";
+        var kindProperty = entity.FindProperty(nameof(CustomerScore.Kind))!;
+        var offerKind = (kindProperty.GetValueConverter() ?? kindProperty.GetTypeMapping().Converter)?.ConvertToProvider(ScoreKind.NextBestOffer)
+            ?? ScoreKind.NextBestOffer;
+        await store.Database.OpenConnectionAsync(cancellationToken);
+        var turns = WriteTurns.For(store);
+        await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
+        {
+            // Synchronous inside (SQLite has no async I/O): the span stays on one thread, so its CPU is measured.
+            using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Write))
+            using (var transaction = store.Database.BeginTransaction())
+            {
+                var dbTransaction = transaction.GetDbTransaction();
+                if (chunk.Replaced.Count > 0)
+                {
+                    using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, 2);
+                    delete.Parameters[0].Value = offerKind;
+                    foreach (var id in chunk.Replaced)
+                    {
+                        delete.Parameters[1].Value = id;
+                        delete.ExecuteNonQuery();
+                    }
+                }
+                var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction);
+                try
+                {
+                    foreach (var row in chunk.Rows) insert.Write(row);
+                }
+                finally
+                {
+                    insert.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+                transaction.Commit();
+            }
+            written += chunk.Rows.Select(r => r.CustomerId).Distinct().Count();
+            await turns.AfterCommitAsync(cancellationToken);
+        }
+        return written;
     }
 }

@@ -109,4 +109,43 @@ public sealed class OfferEligibilityTests
         var errors = OfferDefinitions.Validate(new OfferDraft { Code = "spring", Title = "Spring", Kind = OfferKind.Campaign });
         Assert.Equal([nameof(OfferDraft.Category)], errors.Keys);
     }
+
+    [Fact]
+    public void OfferRules_EveryRuleAndCustomerCombination_DecidesAsWhyNot()
+    {
+        // Scoring a whole store parses each offer's rules once (OfferRules): it must decide exactly as WhyNot.
+        var offers = new List<MarketingOffer>();
+        foreach (var countries in new[] { null, "", "GB", "gb, de", " US ,FR" })
+        foreach (var stages in new[] { null, "Retention", "retention,AtRisk", "Lapsed, Advocacy", "7" })
+        foreach (var (orders, value) in new[] { ((int?)null, (long?)null), (3, null), (null, 15000L), (4, 20000L) })
+        foreach (var consent in new ConsentPurpose?[] { null, ConsentPurpose.EmailMarketing, ConsentPurpose.SmsMarketing })
+        {
+            var offer = Offer();
+            (offer.Countries, offer.LifecycleStages, offer.MinimumOrders, offer.MinimumLifetimeValueMinor, offer.RequiredConsent) = (countries, stages, orders, value, consent);
+            offers.Add(offer);
+        }
+        var inactive = Offer();
+        inactive.Active = false;
+        var expired = Offer();
+        (expired.ValidFrom, expired.ValidUntil) = (Now.AddDays(-5), Now);
+        var later = Offer();
+        later.ValidFrom = Now.AddDays(1);
+        offers.AddRange([inactive, expired, later]);
+        var customers = new List<CustomerFacts>();
+        foreach (var country in new[] { null, "GB", "gb", "DE", "US", "NL" })
+        foreach (var stage in new[] { LifecycleStage.Unknown, LifecycleStage.Retention, LifecycleStage.AtRisk, LifecycleStage.Lapsed, (LifecycleStage)7, (LifecycleStage)42 })
+        foreach (var (orders, value) in new[] { (0, 0L), (3, 14999L), (4, 15000L), (9, 90000L) })
+        foreach (var consents in new[] { Array.Empty<ConsentPurpose>(), [ConsentPurpose.EmailMarketing], [ConsentPurpose.SmsMarketing, ConsentPurpose.Personalisation] })
+            customers.Add(Customer(country, stage, orders, value, consents));
+
+        var differences = (from offer in offers
+                           let rules = new OfferRules(offer)
+                           from customer in customers
+                           let expected = OfferEligibility.WhyNot(offer, customer, Now)
+                           let actual = rules.WhyNot(EligibilityFacts.From(customer), Now)
+                           where expected != actual
+                           select $"{offer.Countries}|{offer.LifecycleStages}|{customer}: {expected} vs {actual}").ToList();
+
+        Assert.Empty(differences);
+    }
 }
