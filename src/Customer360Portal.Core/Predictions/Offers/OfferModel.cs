@@ -107,9 +107,6 @@ public sealed class OfferModel
     private readonly MLContext ml;
     private readonly ITransformer model;
     private readonly OfferModelOptions options;
-    // The LightGbm trees flattened, to score pairs without a data view per batch: the same raw score as ML.NET's Score
-    // column (tested bit for bit), at a fraction of the cost over the millions of pairs a full scoring ranks.
-    private readonly Churn.TreeContributions? trees;
 
     private OfferModel(MLContext ml, ITransformer model, CoPurchaseStats stats, OfferModelOptions options, int trainingPairs, int positives,
         OfferContext context)
@@ -117,9 +114,6 @@ public sealed class OfferModel
         this.ml = ml;
         this.model = model;
         this.options = options;
-        trees = model is ISingleFeaturePredictionTransformer<Microsoft.ML.Calibrators.CalibratedModelParametersBase<LightGbmBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>> lightGbm
-            ? new Churn.TreeContributions(lightGbm.Model.SubModel.TrainedTreeEnsemble, FeatureCount)
-            : null;
         Stats = stats;
         Context = context;
         TrainingPairs = trainingPairs;
@@ -249,36 +243,15 @@ public sealed class OfferModel
     /// </summary>
     public float[] ScorePairs(IReadOnlyList<(Shopper Shopper, string Item)> pairs)
     {
-        return Scores(PairFeatures(pairs));
-    }
-
-    /// <summary>The model's raw score of each feature row: from the trees directly, or through ML.NET for any other model.</summary>
-    private float[] Scores(IReadOnlyList<float[]> features)
-    {
+        var features = PairFeatures(pairs);
         var result = new float[features.Count];
         if (features.Count == 0) return result;
-        if (trees is not null)
-        {
-            for (var i = 0; i < features.Count; i++) result[i] = (float)trees.RawScore(features[i]);
-            return result;
-        }
-        return ScoresThroughMlNet(features);
-    }
-
-    /// <summary>The raw scores as ML.NET's Score column gives them (the reference the direct scores are tested against).</summary>
-    internal float[] ScoresThroughMlNet(IReadOnlyList<float[]> features)
-    {
-        var result = new float[features.Count];
-        if (features.Count == 0) return result;
-        var n = 0;
         var rows = features.Select(f => new PairRow { Features = f }).ToList();
+        var n = 0;
         foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: true))
             result[n++] = row.Score;
         return result;
     }
-
-    /// <summary>Whether pairs are scored from the trees directly (LightGbm models; always, for models this product trains).</summary>
-    internal bool ScoresDirectly => trees is not null;
 
     /// <summary>
     /// The features of each pair, as <see cref="PairFeaturesPlain"/> computes them (the same floats, tested), with items
@@ -448,7 +421,7 @@ public sealed class OfferModel
     public IReadOnlyList<IReadOnlyList<Offer>> RecommendMany(IReadOnlyList<IReadOnlySet<string>> owned, int k, bool withReasons = true,
         IReadOnlyList<string>? customerIds = null)
     {
-        var rows = new List<float[]>();
+        var rows = new List<PairRow>();
         var candidatesOf = new List<List<Candidate>>(owned.Count);
         for (var c = 0; c < owned.Count; c++)
         {
@@ -456,9 +429,15 @@ public sealed class OfferModel
             var candidates = Candidates(Stats, have, options.CandidatesPerSource);
             candidatesOf.Add(candidates);
             var shopper = Context.ShopperOf(customerIds?[c], have);
-            rows.AddRange(candidates.Select(c => Features(Stats, shopper, c, Context)));
+            rows.AddRange(candidates.Select(c => new PairRow { Features = Features(Stats, shopper, c, Context) }));
         }
-        var scores = Scores(rows);
+        var scores = new float[rows.Count];
+        if (rows.Count > 0)
+        {
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
+            var n = 0;
+            foreach (var row in ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: true)) scores[n++] = row.Score;
+        }
 
         var result = new List<IReadOnlyList<Offer>>(owned.Count);
         var at = 0;

@@ -104,26 +104,6 @@ public class OfferModelFeedbackTests
 
         Assert.Equal(model.ScorePairs([(shopper, "B2"), (shopper, "P3")]), loaded.ScorePairs([(shopper, "B2"), (shopper, "P3")]));
     }
-
-    [Fact]
-    public void ScorePairs_FromTheTreesDirectly_SameScoresAsMlNetBitForBit()
-    {
-        var histories = OfferData.StarterCompanion(600);
-        var trained = OfferModel.Train(histories, HoldOutRule.Last);
-        // Loaded, as scoring gets it from the store.
-        var model = OfferModel.Load(trained.Save(), trained.Stats);
-        var items = histories.SelectMany(h => h.Items).Distinct().ToList();
-        var pairs = histories.Take(200)
-            .SelectMany(h => items.Select(item => (Shopper: OfferContext.None.ShopperOf(null, h.Items.ToHashSet()), Item: item)))
-            .ToList();
-
-        var direct = model.ScorePairs(pairs);
-        var throughMlNet = model.ScoresThroughMlNet(model.PairFeatures(pairs));
-
-        Assert.True(model.ScoresDirectly);
-        Assert.Equal(throughMlNet, direct);
-        Assert.True(direct.Distinct().Count() > 20, "the scores should vary");
-    }
 }
 
 public class OfferModelPairFeaturesTests
