@@ -102,7 +102,7 @@ public static class CliCommands
         var store = new Option<string?>("--store") { Description = "Folder for the generated stores: reused when it holds stores of the same sizes, kept afterwards." };
         var keep = new Option<bool>("--keep-store") { Description = "Keep the generated stores (in a temp folder unless --store is given)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the generator and the learner.", DefaultValueFactory = _ => 42 };
-        var predict = new Command("predict", "Churn training and scoring through the portal's own services on generated purchase histories: phases, rows/s, peak memory, held-out AUC.")
+        var predict = new Command("predict", "Churn and next-best-offer training and scoring through the portal's own services on generated purchase histories: phases, rows/s, peak memory, held-out AUC and hit@5.")
         {
             customers, trainCustomers, store, keep, seed,
         };
