@@ -4,7 +4,6 @@ using Customer360Portal.Core.Predictions.Churn;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
-using SQLitePCL;
 
 namespace Customer360Portal.Core.Predictions.Scoring;
 
@@ -263,43 +262,29 @@ internal static class ChurnPurchases
             return index;
         }
 
-        var db = connection.Handle ?? throw new InvalidOperationException("The store's connection is not open.");
-        void Check(int code)
+        using var statement = new DirectSqliteStatement(connection, sql);
+        for (var i = 0; i < extraTypes.Count; i++) statement.Bind($"@t{i}", extraTypes[i]);
+        statement.Bind("@after", after);
+        statement.Bind("@upTo", upTo);
+        var rows = 0;
+        while (statement.Read())
         {
-            // The message names the statement's problem (a missing table, a locked store), never a row's values.
-            if (code is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
-                throw new Microsoft.Data.Sqlite.SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
-        }
-        Check(raw.sqlite3_prepare_v2(db, sql, out var statement));
-        using (statement)
-        {
-            for (var i = 0; i < extraTypes.Count; i++) Check(raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, $"@t{i}"), extraTypes[i]));
-            Check(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "@after"), after));
-            Check(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "@upTo"), upTo));
-            var rows = 0;
-            int step;
-            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            if (++rows % 65_536 == 0) cancellationToken.ThrowIfCancellationRequested();
+            var customer = statement.Int64(0);
+            if (!active.Contains(customer)) continue;
+            var t = TypeIndex(statement.Utf8(1));
+            if (t < 0) continue;
+            var time = statement.Utf8(2);
+            var ticks = SqliteTicks(time) ?? DateTime.Parse(System.Text.Encoding.UTF8.GetString(time), CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks;
+            var ticket = -1;
+            if (events.TypeNames[t].StartsWith("ticket.", StringComparison.Ordinal))
             {
-                if (++rows % 65_536 == 0) cancellationToken.ThrowIfCancellationRequested();
-                var customer = raw.sqlite3_column_int64(statement, 0);
-                if (!active.Contains(customer)) continue;
-                var t = TypeIndex(raw.sqlite3_column_blob(statement, 1));
-                if (t < 0) continue;
-                var time = raw.sqlite3_column_blob(statement, 2);
-                var ticks = SqliteTicks(time) ?? DateTime.Parse(System.Text.Encoding.UTF8.GetString(time), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks;
-                var ticket = -1;
-                if (events.TypeNames[t].StartsWith("ticket.", StringComparison.Ordinal))
-                {
-                    ticket = events.TicketDetails.Count;
-                    var reference = raw.sqlite3_column_type(statement, 4) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(statement, 4).utf8_to_string();
-                    var detail = raw.sqlite3_column_type(statement, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(statement, 5).utf8_to_string();
-                    events.TicketDetails.Add((reference, detail is null ? null : InteractionDetails.Read(detail).Satisfaction));
-                }
-                var amount = raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL ? 0 : raw.sqlite3_column_int64(statement, 3);
-                events.Add(customer, ticks, amount, t, ticket);
+                ticket = events.TicketDetails.Count;
+                var detail = statement.Text(5);
+                events.TicketDetails.Add((statement.Text(4), detail is null ? null : InteractionDetails.Read(detail).Satisfaction));
             }
-            Check(step);
+            events.Add(customer, ticks, statement.IsNull(3) ? 0 : statement.Int64(3), t, ticket);
         }
         return events;
     }

@@ -6,7 +6,6 @@ using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
-using SQLitePCL;
 
 namespace Customer360Portal.Core.Predictions.Offers.Portal;
 
@@ -130,44 +129,31 @@ internal static class NboData
         await store.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var connection = (Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection();
-            var db = connection.Handle ?? throw new InvalidOperationException("The store's connection is not open.");
-            void Check(int code)
+            using var statement = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(), sql);
+            while (statement.Read())
             {
-                // The message names the statement's problem (a missing table, a locked store), never a row's values.
-                if (code is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
-                    throw new Microsoft.Data.Sqlite.SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
-            }
-            Check(raw.sqlite3_prepare_v2(db, sql, out var statement));
-            using (statement)
-            {
-                int step;
-                while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                if ((customers.Count & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                var sku = statement.Utf8(3);
+                var name = sku.Length <= chars.Length ? chars.AsSpan(0, Encoding.UTF8.GetChars(sku, chars)) : Encoding.UTF8.GetString(sku).AsSpan();
+                if (!skuLookup.TryGetValue(name, out var product))
                 {
-                    if ((customers.Count & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                    var sku = raw.sqlite3_column_blob(statement, 3);
-                    var name = sku.Length <= chars.Length ? chars.AsSpan(0, Encoding.UTF8.GetChars(sku, chars)) : Encoding.UTF8.GetString(sku).AsSpan();
-                    if (!skuLookup.TryGetValue(name, out var product))
-                    {
-                        product = products.Count;
-                        var text = name.ToString();
-                        skuIndex[text] = product;
-                        products.Add(new ProductTotals(text));
-                    }
-                    var totals = products[product];
-                    totals.Name = Greatest(totals.Name, statement, 4);
-                    totals.Category = Greatest(totals.Category, statement, 5);
-                    totals.Currency = Greatest(totals.Currency, statement, 7);
-                    totals.PriceSum += raw.sqlite3_column_int64(statement, 6);
-                    totals.Rows++;
-                    var time = raw.sqlite3_column_blob(statement, 1);
-                    times.Add(ChurnPurchases.SqliteTicks(time) ?? DateTime.Parse(Encoding.UTF8.GetString(time), CultureInfo.InvariantCulture,
-                        DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks);
-                    customers.Add(raw.sqlite3_column_int64(statement, 0));
-                    ids.Add(raw.sqlite3_column_int64(statement, 2));
-                    skuOf.Add(product);
+                    product = products.Count;
+                    var text = name.ToString();
+                    skuIndex[text] = product;
+                    products.Add(new ProductTotals(text));
                 }
-                Check(step);
+                var totals = products[product];
+                totals.Name = Greatest(totals.Name, statement, 4);
+                totals.Category = Greatest(totals.Category, statement, 5);
+                totals.Currency = Greatest(totals.Currency, statement, 7);
+                totals.PriceSum += statement.Int64(6);
+                totals.Rows++;
+                var time = statement.Utf8(1);
+                times.Add(ChurnPurchases.SqliteTicks(time) ?? DateTime.Parse(Encoding.UTF8.GetString(time), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks);
+                customers.Add(statement.Int64(0));
+                ids.Add(statement.Int64(2));
+                skuOf.Add(product);
             }
         }
         finally
@@ -221,10 +207,10 @@ internal static class NboData
     }
 
     /// <summary>The greater of the kept value and the row's column by their UTF-8 bytes (SQLite's MAX on text); NULL never wins.</summary>
-    private static byte[]? Greatest(byte[]? kept, sqlite3_stmt statement, int column)
+    private static byte[]? Greatest(byte[]? kept, DirectSqliteStatement statement, int column)
     {
-        if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) return kept;
-        var value = raw.sqlite3_column_blob(statement, column);
+        if (statement.IsNull(column)) return kept;
+        var value = statement.Utf8(column);
         return kept is not null && value.SequenceCompareTo(kept) <= 0 ? kept : value.ToArray();
     }
 

@@ -1,0 +1,58 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Customer360Portal.Data;
+
+/// <summary>
+/// One statement stepped through SQLitePCL directly, for scans of millions of rows (churn features, offer histories):
+/// the ADO.NET reader makes a string of every text value it hands out, here text is read as the UTF-8 bytes SQLite
+/// holds. SQLite only. Errors carry SQLite's own message, which names the statement's problem, never a row's values.
+/// </summary>
+public sealed class DirectSqliteStatement : IDisposable
+{
+    private readonly sqlite3 db;
+    private readonly sqlite3_stmt statement;
+
+    /// <param name="connection">An open connection (the statement runs in its transaction, if any).</param>
+    public DirectSqliteStatement(SqliteConnection connection, string sql)
+    {
+        db = connection.Handle ?? throw new InvalidOperationException("The store's connection is not open.");
+        Check(raw.sqlite3_prepare_v2(db, sql, out statement));
+    }
+
+    public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(statement, Parameter(name), value));
+
+    public void Bind(string name, string value) => Check(raw.sqlite3_bind_text(statement, Parameter(name), value));
+
+    /// <summary>Moves to the next row; false when there is none left.</summary>
+    public bool Read()
+    {
+        var code = raw.sqlite3_step(statement);
+        if (code == raw.SQLITE_ROW) return true;
+        Check(code);
+        return false;
+    }
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+
+    public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+
+    /// <summary>A text value's UTF-8 bytes as SQLite holds them: valid until the next <see cref="Read"/>.</summary>
+    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(statement, column);
+
+    public string? Text(int column) => IsNull(column) ? null : raw.sqlite3_column_text(statement, column).utf8_to_string();
+
+    public void Dispose() => statement.Dispose();
+
+    private int Parameter(string name)
+    {
+        var index = raw.sqlite3_bind_parameter_index(statement, name);
+        return index > 0 ? index : throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
+    }
+
+    private void Check(int code)
+    {
+        if (code is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
+    }
+}
