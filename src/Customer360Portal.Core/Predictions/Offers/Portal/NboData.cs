@@ -31,10 +31,16 @@ internal static class NboData
         {
             await using var store = await stores.CreateDbContextAsync(cancellationToken);
             var since = now.AddDays(-options.EngagementDays);
-            return await store.Interactions.AsNoTracking()
-                .Where(i => i.OccurredAt >= since && EngagementChannels.Contains(i.Channel))
-                .GroupBy(i => i.CustomerId).Select(g => new { g.Key, Count = g.Count() })
-                .ToDictionaryAsync(g => Key(g.Key), g => g.Count, StringComparer.Ordinal, cancellationToken);
+            var recent = store.Interactions.AsNoTracking().Where(i => i.OccurredAt >= since && EngagementChannels.Contains(i.Channel));
+            if (!direct || !store.Database.IsSqlite())
+                return await recent.GroupBy(i => i.CustomerId).Select(g => new { g.Key, Count = g.Count() })
+                    .ToDictionaryAsync(g => Key(g.Key), g => g.Count, StringComparer.Ordinal, cancellationToken);
+            // Grouped in SQL, SQLite walks the (CustomerId, OccurredAt) index and fetches every interaction at random (7.3 s
+            // for 15 million in the sqlite3 shell); one scan of the table, counted here, takes 2.3 s. Same counts (tested).
+            var counts = new Dictionary<long, int>();
+            await foreach (var id in recent.Select(i => i.CustomerId).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, id, out _)++;
+            return counts.ToDictionary(c => Key(c.Key), c => c.Value, StringComparer.Ordinal);
         }, cancellationToken);
         var feedbackRead = Task.Run(async () =>
         {

@@ -38,6 +38,15 @@ public sealed class NboDataTests
                 });
             }
             await store.SaveChangesAsync();
+            // Engagement: recent email, web and app activity counts; older activity and other channels do not.
+            InteractionChannel[] channels = [InteractionChannel.Email, InteractionChannel.Web, InteractionChannel.App, InteractionChannel.Phone, InteractionChannel.Store];
+            for (var n = 0; n < 700; n++)
+                store.Interactions.Add(new Interaction
+                {
+                    CustomerId = people[random.Next(people.Count)].Id, SourceKey = "web", Type = "page.viewed", Channel = channels[random.Next(channels.Length)],
+                    JourneyStage = LifecycleStage.Consideration, OccurredAt = Now.AddDays(-random.Next(200)).AddTicks(random.Next(10_000_000)), Summary = "Viewed",
+                });
+            await store.SaveChangesAsync();
         }
 
         var scanned = await NboData.LoadAsync(test.Stores, Now, new NboOptions(), CancellationToken.None);
@@ -52,5 +61,7 @@ public sealed class NboDataTests
         Assert.Equal(queried.Catalogue.OrderBy(p => p.Key, StringComparer.Ordinal), scanned.Catalogue.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.True(queried.Histories.Count is > 30 and < 60);
         Assert.Contains(scanned.Catalogue.Values, p => p.Name == "🍰 cake");
+        Assert.Equal(queried.Context.Engagement.OrderBy(e => e.Key, StringComparer.Ordinal), scanned.Context.Engagement.OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.True(scanned.Context.Engagement.Count > 20, $"{scanned.Context.Engagement.Count} engaged customers");
     }
 }
