@@ -1,3 +1,4 @@
+using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,22 @@ namespace Customer360Portal.Core.Predictions;
 internal static class StoredScores
 {
     private const int Chunk = 2_000;
+
+    /// <summary>
+    /// Who holds a score of this kind (once per row). On SQLite the kind is kept out of the index choice ("+Kind"):
+    /// without statistics SQLite takes the (Kind, Value) index and fetches every row from the wide score table (1.7 s
+    /// for 895k churn rows in the sqlite3 shell), where a scan of the (CustomerId, Kind) index answers alone (0.13 s).
+    /// </summary>
+    public static IQueryable<long> Holders(ProfileStore store, ScoreKind kind)
+    {
+        if (!store.Database.IsSqlite())
+            return store.Scores.AsNoTracking().Where(s => s.Kind == kind).Select(s => s.CustomerId);
+        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
+        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
+        // Names from the model, the kind as a parameter (stored by name).
+        var sql = $"SELECT {Column(nameof(CustomerScore.CustomerId))} AS \"Value\" FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = {{0}}";
+        return store.Database.SqlQueryRaw<long>(sql, kind.ToString());
+    }
 
     /// <summary>
     /// Removes the customers' scores of one kind (people who may no longer be profiled, or no longer qualify), in

@@ -73,7 +73,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             {
                 await using var store = await stores.CreateDbContextAsync(cancellationToken);
                 var scored = new HashSet<long>();
-                await foreach (var id in ChurnScoreHolders(store).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                await foreach (var id in StoredScores.Holders(store, ScoreKind.ChurnRisk).AsAsyncEnumerable().WithCancellation(cancellationToken))
                     scored.Add(id);
                 return scored;
             }
@@ -147,22 +147,6 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         var scored = await writer;
         return new ChurnScoringResult($"Scored {scored} customers with {active.Version}; skipped {candidates.SkippedCount}; removed {removed} old scores.",
             active.Version, scored, candidates.SkippedByReason, removed);
-    }
-
-    /// <summary>
-    /// Who holds a churn score. On SQLite the kind is kept out of the index choice ("+Kind"): without statistics SQLite
-    /// takes the (Kind, Value) index and fetches every row from the wide score table (1.7 s for 895k in the sqlite3
-    /// shell), where a scan of the (CustomerId, Kind) index answers alone (0.13 s).
-    /// </summary>
-    private static IQueryable<long> ChurnScoreHolders(ProfileStore store)
-    {
-        if (!store.Database.IsSqlite())
-            return store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.ChurnRisk).Select(s => s.CustomerId);
-        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
-        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-        // Names from the model, the kind as a parameter.
-        var sql = $"SELECT {Column(nameof(CustomerScore.CustomerId))} AS \"Value\" FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = {{0}}";
-        return store.Database.SqlQueryRaw<long>(sql, nameof(ScoreKind.ChurnRisk));
     }
 
     private static CustomerScore Row(ChurnExplanation explained, string version, DateTime now)

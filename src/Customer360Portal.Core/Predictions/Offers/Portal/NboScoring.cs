@@ -301,8 +301,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
             else if (a.Outcome == OfferOutcome.Declined && a.RecordedAt >= declinedSince) declined.Add((a.CustomerId, a.OfferCode));
         }
         var holding = new HashSet<long>();
-        await foreach (var id in store.Scores.AsNoTracking().Where(s => s.Kind == ScoreKind.NextBestOffer).Select(s => s.CustomerId)
-                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var id in StoredScores.Holders(store, ScoreKind.NextBestOffer).AsAsyncEnumerable().WithCancellation(cancellationToken))
             holding.Add(id);
         return new RuleInputs(facts, accepted, declined, holding);
     }
