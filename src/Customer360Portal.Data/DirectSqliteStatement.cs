@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -7,17 +8,23 @@ namespace Customer360Portal.Data;
 /// One statement stepped through SQLitePCL directly, for scans of millions of rows (churn features, offer histories):
 /// the ADO.NET reader makes a string of every text value it hands out, here text is read as the UTF-8 bytes SQLite
 /// holds. SQLite only. Errors carry SQLite's own message, which names the statement's problem, never a row's values.
+/// Column values are read by calling SQLite's column functions on the statement's raw pointer: SQLitePCL passes its
+/// handle object, which costs a reference count up and down per call, and a scan of 14 million order lines makes
+/// about 15 calls a row (measured: the offer history scan spent 12 s of CPU, of which SQLite's own work is 2.6 s).
 /// </summary>
-public sealed class DirectSqliteStatement : IDisposable
+public sealed unsafe class DirectSqliteStatement : IDisposable
 {
     private readonly sqlite3 db;
     private readonly sqlite3_stmt statement;
+    // Valid while the statement is: it is finalized only by Dispose.
+    private readonly IntPtr handle;
 
     /// <param name="connection">An open connection (the statement runs in its transaction, if any).</param>
     public DirectSqliteStatement(SqliteConnection connection, string sql)
     {
         db = connection.Handle ?? throw new InvalidOperationException("The store's connection is not open.");
         Check(raw.sqlite3_prepare_v2(db, sql, out statement));
+        handle = statement.DangerousGetHandle();
     }
 
     public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(statement, Parameter(name), value));
@@ -27,18 +34,23 @@ public sealed class DirectSqliteStatement : IDisposable
     /// <summary>Moves to the next row; false when there is none left.</summary>
     public bool Read()
     {
-        var code = raw.sqlite3_step(statement);
+        var code = Native.Step(handle);
         if (code == raw.SQLITE_ROW) return true;
         Check(code);
         return false;
     }
 
-    public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+    public bool IsNull(int column) => Native.ColumnType(handle, column) == raw.SQLITE_NULL;
 
-    public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+    public long Int64(int column) => Native.ColumnInt64(handle, column);
 
     /// <summary>A text value's UTF-8 bytes as SQLite holds them: valid until the next <see cref="Read"/>.</summary>
-    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(statement, column);
+    public ReadOnlySpan<byte> Utf8(int column)
+    {
+        // The pointer first, then the length (SQLite's documented order: the length is then the pointed value's).
+        var bytes = Native.ColumnBlob(handle, column);
+        return bytes == IntPtr.Zero ? [] : new ReadOnlySpan<byte>((void*)bytes, Native.ColumnBytes(handle, column));
+    }
 
     public string? Text(int column) => IsNull(column) ? null : raw.sqlite3_column_text(statement, column).utf8_to_string();
 
@@ -54,5 +66,30 @@ public sealed class DirectSqliteStatement : IDisposable
     {
         if (code is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
             throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code);
+    }
+
+    /// <summary>
+    /// SQLite's statement functions, from the same native library SQLitePCL loads (the e_sqlite3 bundle). The column
+    /// functions only read the current row of a statement this thread owns, so they skip the runtime's GC transition.
+    /// </summary>
+    private static class Native
+    {
+        private const string Library = "e_sqlite3";
+
+        // Reads pages (I/O, locks): with the GC transition.
+        [DllImport(Library, EntryPoint = "sqlite3_step")]
+        public static extern int Step(IntPtr statement);
+
+        [DllImport(Library, EntryPoint = "sqlite3_column_int64"), SuppressGCTransition]
+        public static extern long ColumnInt64(IntPtr statement, int column);
+
+        [DllImport(Library, EntryPoint = "sqlite3_column_type"), SuppressGCTransition]
+        public static extern int ColumnType(IntPtr statement, int column);
+
+        [DllImport(Library, EntryPoint = "sqlite3_column_blob"), SuppressGCTransition]
+        public static extern IntPtr ColumnBlob(IntPtr statement, int column);
+
+        [DllImport(Library, EntryPoint = "sqlite3_column_bytes"), SuppressGCTransition]
+        public static extern int ColumnBytes(IntPtr statement, int column);
     }
 }

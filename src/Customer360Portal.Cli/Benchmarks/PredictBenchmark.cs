@@ -174,6 +174,8 @@ public static class PredictBenchmark
             nbo_offers_stored = nbo.Stored,
             nbo_customers_with_offers = nbo.CustomersWithOffers,
             nbo_score_cpu_seconds = Math.Round(nbo.ScoreCpu, 3),
+            nbo_score_allocated_gb = Math.Round(nbo.Gc.AllocatedBytes / 1e9, 3),
+            nbo_score_gc_pause_seconds = Math.Round(nbo.Gc.Paused.TotalSeconds, 3),
             nbo_train_target_met = atTargetSize ? nbo.TrainSeconds < TrainTargetSeconds : (bool?)null,
             nbo_score_target_met = atTargetSize ? nbo.ScoreSeconds < ScoreTargetSeconds : (bool?)null,
             train_cpu_seconds = Math.Round(trainCpu, 3),
@@ -239,7 +241,7 @@ public static class PredictBenchmark
 
     private sealed record OfferFigures(int TrainCustomers, double TrainSeconds, List<(string Name, double Seconds, double Cpu)> TrainPhases, NboModelMetrics Metrics,
         string Version, double ScoreSeconds, double ScoreCpu, List<(string Name, double Seconds, double Cpu)> ScorePhases, NboScoringResult Scored, long Stored,
-        long CustomersWithOffers);
+        long CustomersWithOffers, GcFigures Gc);
 
     /// <summary>Next best offer's training on the small store and scoring of the big one, as churn's (null when no model could be trained).</summary>
     private static async Task<OfferFigures?> OffersAsync(BenchHost trainHost, BenchHost scoreHost, int seed, PhaseClock phases, TextWriter output,
@@ -274,15 +276,22 @@ public static class PredictBenchmark
         phases.Reset();
         clock.Restart();
         cpu = Cpu();
+        var gcBefore = GcFigures.Now();
         var scored = await scoreHost.Services.GetRequiredService<NboScoring>().ScoreAllAsync(cancellationToken);
         var scoreSeconds = clock.Elapsed.TotalSeconds;
         var scoreCpu = Cpu() - cpu;
-        var scorePhases = Breakdown(scoreSeconds, scoreCpu, phases.Take(), ("reads (histories, consent, facts, answers)", NboTelemetry.Read), ("consent filter, model load, stale offers removed", NboTelemetry.Rules),
+        var gc = GcFigures.Now() - gcBefore;
+        var measured = phases.Take();
+        var scorePhases = Breakdown(scoreSeconds, scoreCpu, measured, ("reads (histories, consent, facts, answers)", NboTelemetry.Read), ("consent filter, model load, stale offers removed", NboTelemetry.Rules),
             ("ranking", NboTelemetry.Rank), ("offer writes", NboTelemetry.Write));
+        var readParts = new[] { ("histories and catalogue", NboTelemetry.ReadHistories), ("engagement", NboTelemetry.ReadEngagement), ("consent", NboTelemetry.ReadConsent),
+            ("facts, extra consents, answers, holders", NboTelemetry.ReadRules) }.Select(p => (p.Item1, Seconds: measured.Seconds.GetValueOrDefault(p.Item2))).ToList();
         output.WriteLine($"Offers:      {scoreSeconds,10:N2} s  ({scored.Scored:N0} with offers, {scored.WithoutOffer:N0} without an eligible one, {scored.Skipped:N0} skipped, "
             + $"{scored.Removed:N0} old offers removed; {(scored.Scored + scored.WithoutOffer) / Math.Max(scoreSeconds, 1e-9):N0} customers/s; {scoreCpu:N1} s of CPU; load {loadBefore} -> {Load()})");
-        // Ranking and writing are measured on their own threads; ML.NET predicts on worker threads of its own, so its CPU is in "other".
-        output.WriteLine($"             phases: {Describe(scorePhases)} (ranking and writes overlap; other CPU is mostly ML.NET's prediction threads)");
+        // Ranking and writing are measured on their own threads; the server GC collects on threads of its own, so its CPU is in "other".
+        output.WriteLine($"             phases: {Describe(scorePhases)} (ranking and writes overlap; other CPU is mostly the garbage collector's threads)");
+        output.WriteLine($"             reads side by side: {string.Join(", ", readParts.Select(p => $"{p.Item1} {p.Seconds:N2} s"))}");
+        output.WriteLine($"             memory: {gc}");
 
         long stored, customersWithOffers;
         Dictionary<string, int> reach;
@@ -297,7 +306,20 @@ public static class PredictBenchmark
         }
         output.WriteLine($"Stored:      {stored:N0} offers of {model.Version} for {customersWithOffers:N0} customers; by offer: "
             + $"{string.Join(", ", reach.OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value:N0}"))}; one: {example}");
-        return new OfferFigures(trained.Customers, trainSeconds, trainPhases, metrics, model.Version, scoreSeconds, scoreCpu, scorePhases, scored, stored, customersWithOffers);
+        return new OfferFigures(trained.Customers, trainSeconds, trainPhases, metrics, model.Version, scoreSeconds, scoreCpu, scorePhases, scored, stored, customersWithOffers, gc);
+    }
+
+    /// <summary>What the garbage collector saw over a phase: bytes allocated, time the process was paused, collections by generation.</summary>
+    private sealed record GcFigures(long AllocatedBytes, TimeSpan Paused, int Gen0, int Gen1, int Gen2)
+    {
+        public static GcFigures Now() => new(GC.GetTotalAllocatedBytes(precise: true), GC.GetTotalPauseDuration(),
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        public static GcFigures operator -(GcFigures after, GcFigures before) => new(after.AllocatedBytes - before.AllocatedBytes, after.Paused - before.Paused,
+            after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{AllocatedBytes / 1e9:N2} GB allocated, {Paused.TotalSeconds:N2} s paused for garbage collection (collections: gen0 {Gen0:N0}, gen1 {Gen1:N0}, gen2 {Gen2:N0})");
     }
 
     /// <summary>The generated store's WAL folded into the file, so the timed reads start from a settled store.</summary>

@@ -28,7 +28,20 @@ public sealed class CoPurchaseStats
         var byOrdinal = Enumerable.Range(0, items.Length).OrderBy(i => items[i], StringComparer.Ordinal).ToArray();
         ordinalRank = new int[items.Length];
         for (var rank = 0; rank < byOrdinal.Length; rank++) ordinalRank[byOrdinal[rank]] = rank;
+        if (items.Length <= DenseUpTo)
+        {
+            densePairs = new int[items.Length * items.Length];
+            for (var a = 0; a < pairs.Length; a++)
+                foreach (var (b, n) in pairs[a]) densePairs[a * items.Length + b] = n;
+        }
     }
+
+    /// <summary>
+    /// Catalogues up to this many items also keep every pair count in one array (16 MB at most): ranking offers for a
+    /// million customers asks for about 400 million pair counts, and an array read is far cheaper than a dictionary's.
+    /// </summary>
+    private const int DenseUpTo = 2048;
+    private readonly int[]? densePairs;
 
     // By item index, for passes over many customers (scoring a whole store) that look items up once and then work on ints.
     private readonly int[] ordinalRank;
@@ -43,7 +56,7 @@ public sealed class CoPurchaseStats
     /// <summary>The item's place among all items in ordinal order of their names (the tie-break rankings use).</summary>
     internal int OrdinalRankAt(int id) => ordinalRank[id];
 
-    internal int PairCountAt(int a, int b) => pairs[a].TryGetValue(b, out var n) ? n : 0;
+    internal int PairCountAt(int a, int b) => densePairs is not null ? densePairs[a * items.Length + b] : pairs[a].TryGetValue(b, out var n) ? n : 0;
 
     /// <summary>The items bought with item <paramref name="id"/> (indexes) and by how many customers, in the order <see cref="CoBought"/> gives them.</summary>
     internal Dictionary<int, int> CoBoughtAt(int id) => pairs[id];

@@ -377,21 +377,24 @@ internal static class ChurnPurchases
     /// Customer ids are dense in practice (the store numbers profiles): a counting sort, one pass to count and one to place;
     /// sparse ids fall back to a general sort of the same result.
     /// </summary>
-    internal static (long[] Customers, int[] Positions) GroupByCustomer(Events events)
+    internal static (long[] Customers, int[] Positions) GroupByCustomer(Events events) => GroupByCustomer(events.Customers.AsSpan(0, events.Count));
+
+    /// <inheritdoc cref="GroupByCustomer(Events)"/>
+    internal static (long[] Customers, int[] Positions) GroupByCustomer(ReadOnlySpan<long> of)
     {
-        var n = events.Count;
+        var n = of.Length;
         var customers = new long[n];
         var positions = new int[n];
         if (n == 0) return (customers, positions);
         long low = long.MaxValue, high = long.MinValue;
         for (var i = 0; i < n; i++)
         {
-            low = Math.Min(low, events.Customers[i]);
-            high = Math.Max(high, events.Customers[i]);
+            low = Math.Min(low, of[i]);
+            high = Math.Max(high, of[i]);
         }
         if (high - low >= Math.Max(4L * n, 1L << 20))
         {
-            Array.Copy(events.Customers, customers, n);
+            of.CopyTo(customers);
             for (var i = 0; i < n; i++) positions[i] = i;
             // A stable order within a customer: sorted by (customer, position).
             var keys = new (long Customer, int Position)[n];
@@ -401,12 +404,12 @@ internal static class ChurnPurchases
             return (customers, positions);
         }
         var next = new int[high - low + 2];
-        for (var i = 0; i < n; i++) next[events.Customers[i] - low + 1]++;
+        for (var i = 0; i < n; i++) next[of[i] - low + 1]++;
         for (var c = 1; c < next.Length; c++) next[c] += next[c - 1];
         for (var i = 0; i < n; i++)
         {
-            var at = next[events.Customers[i] - low]++;
-            customers[at] = events.Customers[i];
+            var at = next[of[i] - low]++;
+            customers[at] = of[i];
             positions[at] = i;
         }
         return (customers, positions);

@@ -136,5 +136,41 @@ public class OfferModelPairFeaturesTests
         for (var p = 0; p < plain.Count; p++) Assert.Equal(plain[p], fast[p]);
         Assert.Contains(fast, f => f[2] > 0 && f[4] > 0); // co-purchase features were really in play
     }
+
+    [Fact]
+    public void PairScorer_FromTheTrees_GivesExactlyMlNetsScores()
+    {
+        var histories = OfferData.StarterCompanion(1500, seed: 5);
+        var items = histories.SelectMany(h => h.Items).Distinct().Order(StringComparer.Ordinal).ToList();
+        var random = new Random(11);
+        var context = new OfferContext
+        {
+            Items = items.ToDictionary(i => i, i => new ItemInfo(i[..1], i[0] == 'P' ? 0 : 100 + random.Next(900)), StringComparer.Ordinal),
+            Engagement = histories.Where((_, n) => n % 2 == 0).ToDictionary(h => h.CustomerId, _ => random.Next(30), StringComparer.Ordinal),
+        };
+        var trained = OfferModel.Train(histories, HoldOutRule.Last, context: context);
+        // Scoring happens with a model loaded from the store.
+        var model = OfferModel.Load(trained.Save(), trained.Stats, context);
+        var pairs = new List<(Shopper Shopper, string Item)>();
+        for (var c = 0; c < 400; c++)
+        {
+            var owned = items.Where(_ => random.NextDouble() < 0.15).Append(c % 9 == 0 ? "never-seen" : items[c % items.Count]).ToHashSet(StringComparer.Ordinal);
+            var shopper = context.ShopperOf(histories[c].CustomerId, owned);
+            foreach (var item in items.Append("unknown").Where(i => !owned.Contains(i))) pairs.Add((shopper, item));
+        }
+
+        var expected = model.ScorePairs(pairs);
+        var scorer = model.CreatePairScorer();
+        var actual = new float[pairs.Count];
+        foreach (var customer in pairs.Select((pair, at) => (pair, at)).GroupBy(p => p.pair.Shopper))
+        {
+            scorer.Reset(customer.Key);
+            var first = customer.First().at;
+            scorer.Score(customer.Select(p => p.pair.Item).ToList(), actual.AsSpan(first, customer.Count()));
+        }
+
+        Assert.Equal(expected, actual);
+        Assert.True(expected.Distinct().Count() > pairs.Count / 10, "the model gives varied scores, so equality means something");
+    }
 }
 

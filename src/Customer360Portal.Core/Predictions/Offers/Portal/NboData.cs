@@ -29,6 +29,7 @@ internal static class NboData
     {
         var engagementRead = Task.Run(async () =>
         {
+            using var span = PredictionsTelemetry.Source.StartActivity(NboTelemetry.ReadEngagement);
             await using var store = await stores.CreateDbContextAsync(cancellationToken);
             var since = now.AddDays(-options.EngagementDays);
             var recent = store.Interactions.AsNoTracking().Where(i => i.OccurredAt >= since && EngagementChannels.Contains(i.Channel));
@@ -52,6 +53,7 @@ internal static class NboData
 
         List<PurchaseHistory> histories;
         Dictionary<string, CatalogueProduct> catalogue;
+        using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.ReadHistories))
         await using (var store = await stores.CreateDbContextAsync(cancellationToken))
         {
             if (direct && store.Database.IsSqlite())
@@ -168,11 +170,8 @@ internal static class NboData
         }
 
         var active = await activeRead;
-        // By customer (a sort of the ids), then each customer's rows by time and id: the order the query reads.
-        var order = new int[customers.Count];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        var keys = customers.ToArray();
-        Array.Sort(keys, order);
+        // By customer (a counting sort of the ids), then each customer's rows by time and id: the order the query reads.
+        var (keys, order) = ChurnPurchases.GroupByCustomer(CollectionsMarshal.AsSpan(customers));
         var timeOf = CollectionsMarshal.AsSpan(times);
         var idOf = CollectionsMarshal.AsSpan(ids);
         var histories = new List<PurchaseHistory>();

@@ -82,8 +82,16 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         RuleInputs rules;
         using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Read))
         {
-            var decisionsRead = Task.Run(() => consent.DecideEveryoneAsync(OfferGate.PurposeOf(OfferChannel.OnSite), cancellationToken), cancellationToken);
-            var rulesRead = Task.Run(() => ReadRulesAsync(extraPurposes, now.AddDays(-settings.DeclinedCooldownDays), now, cancellationToken), cancellationToken);
+            var decisionsRead = Task.Run(async () =>
+            {
+                using var span = PredictionsTelemetry.Source.StartActivity(NboTelemetry.ReadConsent);
+                return await consent.DecideEveryoneAsync(OfferGate.PurposeOf(OfferChannel.OnSite), cancellationToken);
+            }, cancellationToken);
+            var rulesRead = Task.Run(async () =>
+            {
+                using var span = PredictionsTelemetry.Source.StartActivity(NboTelemetry.ReadRules);
+                return await ReadRulesAsync(extraPurposes, now.AddDays(-settings.DeclinedCooldownDays), now, cancellationToken);
+            }, cancellationToken);
             inputs = await NboData.LoadAsync(stores, now, settings, cancellationToken);
             decisions = await decisionsRead;
             rules = await rulesRead;
@@ -156,80 +164,70 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
     }
 
     /// <summary>
-    /// Ranks one chunk of customers: every (customer, offer, product) the rules allow goes through the model in one
-    /// pass; per customer and offer the best product counts, and the customer keeps the best few offers.
+    /// Ranks one chunk of customers: every (customer, offer, product) the rules allow is scored by the model, customer
+    /// by customer; per offer the best product counts (the first with the highest score), and the customer keeps the
+    /// best few offers.
     /// </summary>
     private sealed class Ranking(OfferModel model, NboInputs inputs, OfferRules[] offers, Dictionary<string, string[]> byCategory, RuleInputs rules,
         string version, DateTime now, NboOptions settings)
     {
         public RankedChunk Rank(PurchaseHistory[] chunk)
         {
-            var pairs = new List<(Shopper Shopper, string Item)>();
-            // Per pair: its customer (index in the chunk) and offer (index in offers).
-            var owners = new List<(int Customer, int Offer)>();
-            var shoppers = new Shopper[chunk.Length];
-            var ids = new long[chunk.Length];
+            var scorer = model.CreatePairScorer();
+            var rows = new List<CustomerScore>();
             var replaced = new List<long>();
-            for (var c = 0; c < chunk.Length; c++)
+            var withOffers = 0;
+            var best = new List<(float Score, string Item, MarketingOffer Offer)>();
+            // One customer's candidates: the items and, beside each, the offer it stands for (an offer's items are consecutive).
+            var items = new List<string>();
+            var offerOf = new List<int>();
+            var scores = new float[64];
+            foreach (var history in chunk)
             {
-                var id = ids[c] = NboData.Id(chunk[c].CustomerId);
+                var id = NboData.Id(history.CustomerId);
                 if (rules.HoldingOffers.Contains(id)) replaced.Add(id);
-                var owned = chunk[c].Items.ToHashSet(StringComparer.Ordinal);
-                shoppers[c] = inputs.Context.ShopperOf(chunk[c].CustomerId, owned);
                 if (!rules.Facts.TryGetValue(id, out var fact)) continue;
+                var owned = history.Items.ToHashSet(StringComparer.Ordinal);
+                items.Clear();
+                offerOf.Clear();
                 for (var o = 0; o < offers.Length; o++)
                 {
                     var offer = offers[o].Offer;
                     if (offers[o].WhyNot(fact, now) is not null) continue;
                     if (rules.Accepted.Contains((id, offer.Code)) || rules.Declined.Contains((id, offer.Code))) continue;
-                    if (offer.Kind == OfferKind.Product)
-                    {
-                        if (!owned.Contains(offer.Sku!)) Add(c, o, offer.Sku!);
-                        continue;
-                    }
-                    if (!byCategory.TryGetValue(offer.Category!, out var items)) continue;
-                    foreach (var item in items)
-                        if (!owned.Contains(item)) Add(c, o, item);
+                    if (offer.Kind == OfferKind.Product) Add(o, offer.Sku!);
+                    else if (byCategory.TryGetValue(offer.Category!, out var ofCategory))
+                        foreach (var item in ofCategory) Add(o, item);
                 }
-            }
-            var scores = model.ScorePairs(pairs);
-
-            // A customer's pairs are consecutive, and so are an offer's within them: the best product of each offer is
-            // the first with the highest score.
-            var rows = new List<CustomerScore>();
-            var withOffers = 0;
-            var best = new List<(double Score, string Item, MarketingOffer Offer)>();
-            for (var p = 0; p < pairs.Count;)
-            {
-                var customer = owners[p].Customer;
+                if (items.Count == 0) continue;
+                var shopper = inputs.Context.ShopperOf(history.CustomerId, owned);
+                scorer.Reset(shopper);
+                if (scores.Length < items.Count) scores = new float[Math.Max(items.Count, 2 * scores.Length)];
+                scorer.Score(items, scores);
+                // Per offer, the first of its items with the highest score.
                 best.Clear();
-                while (p < pairs.Count && owners[p].Customer == customer)
+                for (var i = 0; i < items.Count; i++)
+                    if (i == 0 || offerOf[i] != offerOf[i - 1]) best.Add((scores[i], items[i], offers[offerOf[i]].Offer));
+                    else if (scores[i] > best[^1].Score) best[^1] = (scores[i], items[i], best[^1].Offer);
+
+                void Add(int offer, string item)
                 {
-                    var offer = owners[p].Offer;
-                    var (score, item) = ((double)scores[p], pairs[p].Item);
-                    for (p++; p < pairs.Count && owners[p] == (customer, offer); p++)
-                        if (scores[p] > score) (score, item) = (scores[p], pairs[p].Item);
-                    best.Add((score, item, offers[offer].Offer));
+                    if (owned.Contains(item)) return;
+                    items.Add(item);
+                    offerOf.Add(offer);
                 }
                 withOffers++;
                 best.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Offer.Code, b.Offer.Code));
-                var shopper = shoppers[customer];
                 foreach (var (score, item, offer) in best.Take(Math.Max(1, settings.OffersPerCustomer)))
                     rows.Add(new CustomerScore
                     {
-                        CustomerId = ids[customer], OriginCustomerId = ids[customer], Kind = ScoreKind.NextBestOffer, ModelVersion = version,
-                        Value = Math.Round(1 / (1 + Math.Exp(-score)), 4), Label = offer.Code,
+                        CustomerId = id, OriginCustomerId = id, Kind = ScoreKind.NextBestOffer, ModelVersion = version,
+                        Value = Math.Round(1 / (1 + Math.Exp(-(double)score)), 4), Label = offer.Code,
                         ReasonsJson = JsonSerializer.Serialize(Reasons(model.Stats, inputs.Catalogue, shopper, item, settings.EngagementDays), ReasonsJson.Default.ListString),
                         ScoredAt = now,
                     });
             }
             return new RankedChunk(rows, replaced, chunk.Length - withOffers);
-
-            void Add(int customer, int offer, string item)
-            {
-                pairs.Add((shoppers[customer], item));
-                owners.Add((customer, offer));
-            }
         }
     }
 

@@ -11,4 +11,10 @@ public static class NboTelemetry
     public const string Rules = "nbo.score.rules";
     public const string Rank = "nbo.score.rank";
     public const string Write = "nbo.score.write";
+
+    /// <summary>The reads that run side by side inside <see cref="Read"/> (their wall times overlap): which one scoring waits for.</summary>
+    public const string ReadHistories = "nbo.read.histories";
+    public const string ReadEngagement = "nbo.read.engagement";
+    public const string ReadConsent = "nbo.read.consent";
+    public const string ReadRules = "nbo.read.rules";
 }
