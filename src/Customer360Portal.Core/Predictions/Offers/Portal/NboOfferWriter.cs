@@ -20,8 +20,9 @@ namespace Customer360Portal.Core.Predictions.Offers.Portal;
 /// rows deleted. Deleting and inserting every row instead rewrote the row and both index entries ((CustomerId, Kind) and
 /// (Kind, Value)) of 2.6 million rows at a million customers. On SQLite the statements run through SQLitePCL, bound by
 /// position (ADO.NET's per-row parameter handling cost more than SQLite's own work); SQL Server runs the same
-/// statements through ADO.NET. A row a merge moved to another customer since the read is not theirs any more: the update
-/// by id also checks customer and kind, and a new row is inserted when it matched nothing.
+/// statements through ADO.NET. Merges may move offer rows while the pass runs: an update or delete by id also checks
+/// customer and kind (a row moved to someone else is not touched; a new row is inserted instead), and a count per chunk
+/// catches rows moved onto the chunk's customers, which then are stored by delete and insert as before.
 /// </summary>
 internal sealed class NboOfferWriter(IDbContextFactory<ProfileStore> stores)
 {
