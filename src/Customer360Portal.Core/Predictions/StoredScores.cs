@@ -27,6 +27,44 @@ internal static class StoredScores
     }
 
     /// <summary>
+    /// Every stored score row of this kind as (customer, row id), ordered by customer then id, read synchronously (a
+    /// writer reads it inside its own span, on one thread). On SQLite read like <see cref="Holders"/>: "+Kind" keeps the
+    /// (Kind, Value) index out, so the (CustomerId, Kind) index, which holds the row id too, answers alone; stepped
+    /// through SQLitePCL, without a .NET object per row.
+    /// </summary>
+    public static List<(long CustomerId, long Id)> Rows(ProfileStore store, ScoreKind kind)
+    {
+        var rows = new List<(long CustomerId, long Id)>();
+        if (store.Database.IsSqlite())
+        {
+            var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
+            string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
+            store.Database.OpenConnection();
+            try
+            {
+                using var read = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(),
+                    $"SELECT {Column(nameof(CustomerScore.CustomerId))}, {Column(nameof(CustomerScore.Id))} FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = @kind");
+                read.Bind("@kind", kind.ToString());
+                while (read.Read()) rows.Add((read.Int64(0), read.Int64(1)));
+            }
+            finally
+            {
+                store.Database.CloseConnection();
+            }
+        }
+        else
+            rows.AddRange(store.Scores.AsNoTracking().Where(s => s.Kind == kind).Select(s => new { s.CustomerId, s.Id }).AsEnumerable().Select(s => (s.CustomerId, s.Id)));
+        // The index is in (customer, kind, id) order already: sorted only when a plan read it otherwise.
+        for (var i = 1; i < rows.Count; i++)
+            if (rows[i].CompareTo(rows[i - 1]) < 0)
+            {
+                rows.Sort();
+                break;
+            }
+        return rows;
+    }
+
+    /// <summary>
     /// Removes the customers' scores of one kind (people who may no longer be profiled, or no longer qualify), in
     /// short statements that let other writers in between; returns how many rows went.
     /// </summary>

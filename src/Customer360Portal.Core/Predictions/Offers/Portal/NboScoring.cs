@@ -58,7 +58,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
     private sealed record RuleInputs(Dictionary<long, EligibilityFacts> Facts, HashSet<(long, string)> Accepted, HashSet<(long, string)> Declined, HashSet<long> HoldingOffers);
 
     /// <summary>A ranked chunk: its rows, the customers whose old offers go first, and how many had no eligible offer.</summary>
-    private sealed record RankedChunk(List<CustomerScore> Rows, List<long> Replaced, int WithoutOffer);
+    internal sealed record RankedChunk(List<CustomerScore> Rows, List<long> Replaced, int WithoutOffer);
 
     private async Task<NboScoringResult> ScoreCoreAsync(CancellationToken cancellationToken)
     {
@@ -129,7 +129,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         {
             try
             {
-                return await WriteAllAsync(chunks.Reader, stop.Token);
+                return await new NboOfferWriter(stores).WriteAllAsync(chunks.Reader, stop.Token);
             }
             catch
             {
@@ -302,55 +302,5 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         await foreach (var id in StoredScores.Holders(store, ScoreKind.NextBestOffer).AsAsyncEnumerable().WithCancellation(cancellationToken))
             holding.Add(id);
         return new RuleInputs(facts, accepted, declined, holding);
-    }
-
-    /// <summary>
-    /// The one writer: per ranked chunk, one transaction that removes the old offers of its customers who held any
-    /// (customers left without an eligible offer lose theirs) and inserts the new rows; returns how many customers got offers.
-    /// </summary>
-    private async Task<int> WriteAllAsync(ChannelReader<RankedChunk> chunks, CancellationToken cancellationToken)
-    {
-        var written = 0;
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
-        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-        var deleteSql = $"DELETE FROM {table} WHERE {Column(nameof(CustomerScore.Kind))} = @p0 AND {Column(nameof(CustomerScore.CustomerId))} = @p1";
-        var kindProperty = entity.FindProperty(nameof(CustomerScore.Kind))!;
-        var offerKind = (kindProperty.GetValueConverter() ?? kindProperty.GetTypeMapping().Converter)?.ConvertToProvider(ScoreKind.NextBestOffer)
-            ?? ScoreKind.NextBestOffer;
-        await store.Database.OpenConnectionAsync(cancellationToken);
-        var turns = WriteTurns.For(store);
-        await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
-        {
-            // Synchronous inside (SQLite has no async I/O): the span stays on one thread, so its CPU is measured.
-            using (PredictionsTelemetry.Source.StartActivity(NboTelemetry.Write))
-            using (var transaction = store.Database.BeginTransaction())
-            {
-                var dbTransaction = transaction.GetDbTransaction();
-                if (chunk.Replaced.Count > 0)
-                {
-                    using var delete = BulkRows<CustomerScore>.Prepared(store, dbTransaction, deleteSql, 2);
-                    delete.Parameters[0].Value = offerKind;
-                    foreach (var id in chunk.Replaced)
-                    {
-                        delete.Parameters[1].Value = id;
-                        delete.ExecuteNonQuery();
-                    }
-                }
-                var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction);
-                try
-                {
-                    foreach (var row in chunk.Rows) insert.Write(row);
-                }
-                finally
-                {
-                    insert.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
-                transaction.Commit();
-            }
-            written += chunk.Rows.Select(r => r.CustomerId).Distinct().Count();
-            await turns.AfterCommitAsync(cancellationToken);
-        }
-        return written;
     }
 }

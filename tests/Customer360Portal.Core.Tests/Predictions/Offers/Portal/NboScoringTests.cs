@@ -259,4 +259,55 @@ public sealed class NboScoringTests
 
         Assert.DoesNotContain(await OffersAsync(test), s => s.Label == code);
     }
+
+    [Fact]
+    public async Task ScoreAll_Rescoring_StoresExactlyTheRowsAFreshPassStores()
+    {
+        await using var test = await HostAsync();
+        var ids = await SeedAsync(test);
+        await DefineOffersAsync(test);
+        await TrainAndScoreAsync(test);
+        var scoring = test.Get<NboScoring>();
+        scoring.RankChunk = 40;
+        Assert.Contains((await OffersAsync(test)).GroupBy(s => s.CustomerId), g => g.Count() == Options.OffersPerCustomer);
+        // Fewer offers (their scores kept): everyone goes from 3 to at most 2; one customer accepted both and has none left.
+        string[] kept = ["garden-campaign", "kitchen-0"];
+        var none = ids[7];
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            await store.Offers.Where(o => !kept.Contains(o.Code)).ExecuteUpdateAsync(s => s.SetProperty(o => o.Active, false));
+            store.OfferFeedback.AddRange(kept.Select(code => new OfferFeedback { CustomerId = none, OfferCode = code, Outcome = OfferOutcome.Accepted, RecordedAt = Now.AddDays(-1) }));
+            await store.SaveChangesAsync();
+        }
+
+        var fewer = await RescoredAndFreshAsync(test, scoring);
+
+        Assert.All(fewer.GroupBy(s => s.CustomerId), g => Assert.InRange(g.Count(), 1, 2));
+        Assert.DoesNotContain(fewer, s => s.CustomerId == none);
+
+        // All offers back: from at most 2 to 3 again.
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            await store.Offers.Where(o => o.Code != "switched-off").ExecuteUpdateAsync(s => s.SetProperty(o => o.Active, true));
+
+        var more = await RescoredAndFreshAsync(test, scoring);
+
+        Assert.Contains(more.GroupBy(s => s.CustomerId), g => g.Count() == Options.OffersPerCustomer);
+    }
+
+    /// <summary>Scores again over the stored offers, then from none (a pass of inserts only), and checks both stored the same rows.</summary>
+    private static async Task<List<(long CustomerId, string? Label, double Value, string? Reasons, string Version, long? Origin, DateTime ScoredAt)>> RescoredAndFreshAsync(
+        TestProfileStore test, NboScoring scoring)
+    {
+        static List<(long, string?, double, string?, string, long?, DateTime)> Seen(List<CustomerScore> scores) =>
+            [.. scores.Select(s => (s.CustomerId, s.Label, s.Value, s.ReasonsJson, s.ModelVersion, s.OriginCustomerId, s.ScoredAt)).Order()];
+        var rescored = await scoring.ScoreAllAsync();
+        var replaced = Seen(await OffersAsync(test));
+        await using (var store = await test.Stores.CreateDbContextAsync())
+            await store.Scores.Where(s => s.Kind == ScoreKind.NextBestOffer).ExecuteDeleteAsync();
+        var fresh = await scoring.ScoreAllAsync();
+
+        Assert.Equal(Seen(await OffersAsync(test)), replaced);
+        Assert.Equal(fresh.Scored, rescored.Scored);
+        return replaced;
+    }
 }
