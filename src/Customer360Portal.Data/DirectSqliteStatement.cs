@@ -29,6 +29,38 @@ public sealed unsafe class DirectSqliteStatement : IDisposable
         handle = statement.DangerousGetHandle();
     }
 
+    /// <summary>
+    /// The SQL of a command EF made for a query (<c>query.CreateDbCommand()</c>) with its parameters bound as
+    /// Microsoft.Data.Sqlite binds them: the query keeps EF's translation, and its rows are read here.
+    /// </summary>
+    public static DirectSqliteStatement FromCommand(SqliteConnection connection, System.Data.Common.DbCommand command)
+    {
+        var statement = new DirectSqliteStatement(connection, command.CommandText);
+        try
+        {
+            foreach (System.Data.Common.DbParameter parameter in command.Parameters)
+            {
+                var at = statement.Parameter(parameter.ParameterName);
+                switch (parameter.Value)
+                {
+                    case null or DBNull: statement.Check(raw.sqlite3_bind_null(statement.statement, at)); break;
+                    case string text: statement.Bind(at, text); break;
+                    case long or int or short or byte or bool: statement.Bind(at, Convert.ToInt64(parameter.Value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case double or float: statement.Bind(at, Convert.ToDouble(parameter.Value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    // Microsoft.Data.Sqlite's text form of a time (what EF stores and compares against).
+                    case DateTime time: statement.Bind(at, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture)); break;
+                    default: throw new NotSupportedException($"A query parameter of type {parameter.Value.GetType().Name} is not bound here.");
+                }
+            }
+            return statement;
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
+    }
+
     public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(statement, Parameter(name), value));
 
     public void Bind(string name, string value) => Check(raw.sqlite3_bind_text(statement, Parameter(name), value));

@@ -58,6 +58,12 @@ public sealed class CoPurchaseStats
 
     internal int PairCountAt(int a, int b) => densePairs is not null ? densePairs[a * items.Length + b] : pairs[a].TryGetValue(b, out var n) ? n : 0;
 
+    /// <summary>
+    /// With a small catalogue (see <see cref="DenseUpTo"/>), the pair counts of item <paramref name="id"/> with every
+    /// item by index (0 for items never bought with it, and for itself); otherwise empty: use <see cref="CoBoughtAt"/>.
+    /// </summary>
+    internal ReadOnlySpan<int> DenseRowAt(int id) => densePairs is null ? [] : densePairs.AsSpan(id * items.Length, items.Length);
+
     /// <summary>The items bought with item <paramref name="id"/> (indexes) and by how many customers, in the order <see cref="CoBought"/> gives them.</summary>
     internal Dictionary<int, int> CoBoughtAt(int id) => pairs[id];
 

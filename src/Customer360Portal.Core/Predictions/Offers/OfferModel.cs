@@ -23,10 +23,16 @@ public sealed record OfferModelOptions
     public int Folds { get; init; } = 5;
 
     public int Seed { get; init; } = 42;
-    public int Iterations { get; init; } = 150;
+
+    /// <summary>
+    /// Trees, and how much each one counts. 75 trees at 0.1 measured the same as 150 at 0.05 on the groceries baskets
+    /// (hit@5 0.2836 and 0.2823 for seeds 42 and 7, against 0.2829 and 0.2823; co-purchase 0.2810), at half the cost:
+    /// ranking a million customers walks about 18 million pairs through every tree.
+    /// </summary>
+    public int Iterations { get; init; } = 75;
     public int Leaves { get; init; } = 15;
     public int MinimumExamplesPerLeaf { get; init; } = 50;
-    public double LearningRate { get; init; } = 0.05;
+    public double LearningRate { get; init; } = 0.1;
 
     /// <summary>How much one recorded accept or decline weighs against one hidden-item example in training.</summary>
     public float FeedbackWeight { get; init; } = 5;
@@ -386,21 +392,30 @@ public sealed class OfferModel
                 if (have < 0) continue;
                 var count = stats.CountAt(have);
                 if (count == 0) continue;
-                foreach (var (other, together) in stats.CoBoughtAt(have))
-                {
-                    if (isOwned[other]) continue;
-                    if (!scored[other])
-                    {
-                        scored[other] = true;
-                        scoredIds.Add(other);
-                    }
-                    scores[other] += (double)together / count;
-                }
+                // Each other item's sum still adds the owned items in the same order; only the order in which other
+                // items are first met changes, and the sort below makes that irrelevant.
+                var row = stats.DenseRowAt(have);
+                if (row.IsEmpty)
+                    foreach (var (other, together) in stats.CoBoughtAt(have)) Add(other, together, count);
+                else
+                    for (var other = 0; other < row.Length; other++)
+                        if (row[other] > 0) Add(other, row[other], count);
             }
             // Best score first, then the more bought, then by name (ordinal): the order CoPurchaseRanking sorts by. A total
             // order, so any sort gives the same ranks; a struct comparer lets the sort inline it (once per customer).
             CollectionsMarshal.AsSpan(scoredIds).Sort(new ByCoPurchase(scores, stats));
             for (var i = 0; i < scoredIds.Count; i++) ranks[scoredIds[i]] = i;
+        }
+
+        private void Add(int other, int together, int count)
+        {
+            if (isOwned[other]) return;
+            if (!scored[other])
+            {
+                scored[other] = true;
+                scoredIds.Add(other);
+            }
+            scores[other] += (double)together / count;
         }
 
         private readonly struct ByCoPurchase(double[] scores, CoPurchaseStats stats) : IComparer<int>

@@ -63,6 +63,35 @@ public class OfferModelTests
     }
 
     [Fact]
+    public void StrongestLink_ManyShoppers_HighestLiftThenFirstNameInOrdinalOrder()
+    {
+        // Few customers, so equal lifts (ties) are common.
+        var histories = OfferData.StarterCompanion(120, seed: 4);
+        var stats = CoPurchaseStats.Build(histories.Select(h => h.Items));
+        var items = histories.SelectMany(h => h.Items).Distinct().ToList();
+        var random = new Random(4);
+        var ties = 0;
+        for (var c = 0; c < 400; c++)
+        {
+            var owned = items.Where(_ => random.NextDouble() < 0.3).ToHashSet(StringComparer.Ordinal);
+            var item = items[random.Next(items.Count)];
+            // The definition: owned items in ordinal order, the first with a strictly higher lift wins.
+            string? expected = null;
+            double expectedLift = 1;
+            foreach (var have in owned.Order(StringComparer.Ordinal))
+                if (have != item && stats.PairCount(have, item) >= 2 && stats.Lift(have, item) > expectedLift)
+                    (expected, expectedLift) = (have, stats.Lift(have, item));
+            if (owned.Count(h => h != item && stats.PairCount(h, item) >= 2 && stats.Lift(h, item) == expectedLift) > 1) ties++;
+
+            var (actual, lift) = OfferReason.StrongestLink(stats, owned, item);
+
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedLift, lift);
+        }
+        Assert.True(ties > 0, "ties between equal lifts were in play");
+    }
+
+    [Fact]
     public void Evaluate_StrongPattern_ModelAndCoPurchaseHitMuchMoreThanPopularity()
     {
         var result = NboEvaluation.Run(OfferData.StarterCompanion(2000), new NboEvaluationOptions { K = 5, HoldOut = HoldOutRule.Last });

@@ -38,9 +38,16 @@ internal static class NboData
                     .ToDictionaryAsync(g => Key(g.Key), g => g.Count, StringComparer.Ordinal, cancellationToken);
             // Grouped in SQL, SQLite walks the (CustomerId, OccurredAt) index and fetches every interaction at random (7.3 s
             // for 15 million in the sqlite3 shell); one scan of the table, counted here, takes 2.3 s. Same counts (tested).
+            // EF's query, its rows read straight from SQLite (no object per row).
             var counts = new Dictionary<long, int>();
-            await foreach (var id in recent.Select(i => i.CustomerId).AsAsyncEnumerable().WithCancellation(cancellationToken))
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, id, out _)++;
+            await store.Database.OpenConnectionAsync(cancellationToken);
+            using (var scan = DirectSqliteStatement.FromCommand((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(),
+                       recent.Select(i => i.CustomerId).CreateDbCommand()))
+                for (var n = 0; scan.Read(); n++)
+                {
+                    if ((n & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    CollectionsMarshal.GetValueRefOrAddDefault(counts, scan.Int64(0), out _)++;
+                }
             return counts.ToDictionary(c => Key(c.Key), c => c.Value, StringComparer.Ordinal);
         }, cancellationToken);
         var feedbackRead = Task.Run(async () =>

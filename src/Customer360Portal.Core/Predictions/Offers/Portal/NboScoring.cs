@@ -241,7 +241,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         string Name(string sku) => ProductCatalogue.NameOf(catalogue, sku);
         var reasons = new List<string>();
         // Agents repeat this to customers: only a link seen often enough and clearly above chance is worded as one.
-        var link = OfferReason.For(stats, shopper.Owned, item, MinimumPairCount);
+        var link = OfferReason.StrongestLink(stats, shopper.Owned, item, MinimumPairCount);
         reasons.Add(link.BecauseOf is { } because && link.Lift >= MinimumLift
             ? $"bought {Name(because)}; customers who buy {Name(because)} often buy {Name(item)}"
             : $"{Name(item)} is popular with customers");
