@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
 
 namespace Customer360Portal.Data;
@@ -14,7 +15,7 @@ namespace Customer360Portal.Data;
 /// handle object, which costs a reference count up and down per call, and a scan of 14 million order lines makes
 /// about 15 calls a row (measured: the offer history scan spent 12 s of CPU, of which SQLite's own work is 2.6 s).
 /// </summary>
-public sealed unsafe class DirectSqliteStatement : IDisposable
+public sealed class DirectSqliteStatement : IDisposable
 {
     private readonly sqlite3 db;
     private readonly sqlite3_stmt statement;
@@ -58,6 +59,29 @@ public sealed unsafe class DirectSqliteStatement : IDisposable
         {
             statement.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs an EF query on the store's SQLite connection and hands every row to <paramref name="onRow"/> as this
+    /// statement (columns in the query's select order): EF's translation, without an object per row. For reads of a
+    /// million rows and more; the caller checks <c>Database.IsSqlite()</c>.
+    /// </summary>
+    public static async Task ForEachRowAsync(DbContext store, IQueryable query, Action<DirectSqliteStatement> onRow, CancellationToken cancellationToken)
+    {
+        await store.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            using var statement = FromCommand((SqliteConnection)store.Database.GetDbConnection(), query.CreateDbCommand());
+            for (var n = 0; statement.Read(); n++)
+            {
+                if ((n & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                onRow(statement);
+            }
+        }
+        finally
+        {
+            await store.Database.CloseConnectionAsync();
         }
     }
 
@@ -108,7 +132,7 @@ public sealed unsafe class DirectSqliteStatement : IDisposable
     public long Int64(int column) => Native.ColumnInt64(handle, column);
 
     /// <summary>A text value's UTF-8 bytes as SQLite holds them: valid until the next <see cref="Read"/>.</summary>
-    public ReadOnlySpan<byte> Utf8(int column)
+    public unsafe ReadOnlySpan<byte> Utf8(int column)
     {
         // The pointer first, then the length (SQLite's documented order: the length is then the pointed value's).
         var bytes = Native.ColumnBlob(handle, column);

@@ -40,14 +40,8 @@ internal static class NboData
             // for 15 million in the sqlite3 shell); one scan of the table, counted here, takes 2.3 s. Same counts (tested).
             // EF's query, its rows read straight from SQLite (no object per row).
             var counts = new Dictionary<long, int>();
-            await store.Database.OpenConnectionAsync(cancellationToken);
-            using (var scan = DirectSqliteStatement.FromCommand((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(),
-                       recent.Select(i => i.CustomerId).CreateDbCommand()))
-                for (var n = 0; scan.Read(); n++)
-                {
-                    if ((n & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                    CollectionsMarshal.GetValueRefOrAddDefault(counts, scan.Int64(0), out _)++;
-                }
+            await DirectSqliteStatement.ForEachRowAsync(store, recent.Select(i => i.CustomerId),
+                row => CollectionsMarshal.GetValueRefOrAddDefault(counts, row.Int64(0), out _)++, cancellationToken);
             return counts.ToDictionary(c => Key(c.Key), c => c.Value, StringComparer.Ordinal);
         }, cancellationToken);
         var feedbackRead = Task.Run(async () =>
@@ -122,59 +116,35 @@ internal static class NboData
         {
             await using var other = await stores.CreateDbContextAsync(cancellationToken);
             var active = new HashSet<long>();
-            await foreach (var id in other.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active).Select(c => c.Id)
-                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
-                active.Add(id);
+            await DirectSqliteStatement.ForEachRowAsync(other, other.Customers.Where(c => c.Status == CustomerStatus.Active).Select(c => c.Id),
+                row => active.Add(row.Int64(0)), cancellationToken);
             return active;
         }, cancellationToken);
 
+        // Two halves of the id range, each scanned on its own connection and core, then put together in id order.
         var (entity, table, quote) = BulkRows<PurchasedItem>.Describe(store);
         string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-        var sql = $"SELECT {Column(nameof(PurchasedItem.CustomerId))}, {Column(nameof(PurchasedItem.PurchasedAt))}, {Column(nameof(PurchasedItem.Id))}, "
+        var id = Column(nameof(PurchasedItem.Id));
+        var sql = $"SELECT {Column(nameof(PurchasedItem.CustomerId))}, {Column(nameof(PurchasedItem.PurchasedAt))}, {id}, "
             + $"{Column(nameof(PurchasedItem.Sku))}, {Column(nameof(PurchasedItem.Name))}, {Column(nameof(PurchasedItem.Category))}, "
-            + $"{Column(nameof(PurchasedItem.UnitPriceMinor))}, {Column(nameof(PurchasedItem.Currency))} FROM {table} ORDER BY {Column(nameof(PurchasedItem.Id))}";
-        var customers = new List<long>();
-        var times = new List<long>();
-        var ids = new List<long>();
-        var skuOf = new List<int>();
-        var products = new List<ProductTotals>();
-        var skuIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var skuLookup = skuIndex.GetAlternateLookup<ReadOnlySpan<char>>();
-        var chars = new char[256];
+            + $"{Column(nameof(PurchasedItem.UnitPriceMinor))}, {Column(nameof(PurchasedItem.Currency))} FROM {table} WHERE {id} >= @from AND {id} < @to ORDER BY {id}";
+        long low = 0, high = -1;
         await store.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            using var statement = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(), sql);
-            while (statement.Read())
-            {
-                if ((customers.Count & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                var sku = statement.Utf8(3);
-                var name = sku.Length <= chars.Length ? chars.AsSpan(0, Encoding.UTF8.GetChars(sku, chars)) : Encoding.UTF8.GetString(sku).AsSpan();
-                if (!skuLookup.TryGetValue(name, out var product))
-                {
-                    product = products.Count;
-                    var text = name.ToString();
-                    skuIndex[text] = product;
-                    products.Add(new ProductTotals(text));
-                }
-                var totals = products[product];
-                totals.Name = Greatest(totals.Name, statement, 4);
-                totals.Category = Greatest(totals.Category, statement, 5);
-                totals.Currency = Greatest(totals.Currency, statement, 7);
-                totals.PriceSum += statement.Int64(6);
-                totals.Rows++;
-                var time = statement.Utf8(1);
-                times.Add(ChurnPurchases.SqliteTicks(time) ?? DateTime.Parse(Encoding.UTF8.GetString(time), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks);
-                customers.Add(statement.Int64(0));
-                ids.Add(statement.Int64(2));
-                skuOf.Add(product);
-            }
+            using var range = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(), $"SELECT MIN({id}), MAX({id}) FROM {table}");
+            if (range.Read() && !range.IsNull(0)) (low, high) = (range.Int64(0), range.Int64(1));
         }
         finally
         {
             await store.Database.CloseConnectionAsync();
         }
+        var middle = low + (high - low + 1) / 2;
+        var halves = await Task.WhenAll(
+            Task.Run(() => ScanPartAsync(stores, sql, low, middle, cancellationToken), cancellationToken),
+            Task.Run(() => ScanPartAsync(stores, sql, middle, high + 1, cancellationToken), cancellationToken));
+        var part = halves[0].Append(halves[1]);
+        var (customers, times, ids, skuOf, products) = (part.Customers, part.Times, part.Ids, part.SkuOf, part.Products);
 
         var active = await activeRead;
         // By customer (a counting sort of the ids), then each customer's rows by time and id: the order the query reads.
@@ -216,6 +186,92 @@ internal static class NboData
         return (histories, catalogue);
 
         static string? Text(byte[]? utf8) => utf8 is null ? null : Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>The order lines of one id range, read in id order, with the products they name (indexes into <see cref="Products"/>).</summary>
+    private sealed class ScanPart
+    {
+        public readonly List<long> Customers = [];
+        public readonly List<long> Times = [];
+        public readonly List<long> Ids = [];
+        public readonly List<int> SkuOf = [];
+        public readonly List<ProductTotals> Products = [];
+        public readonly Dictionary<string, int> SkuIndex = new(StringComparer.Ordinal);
+
+        /// <summary>This part followed by <paramref name="next"/> (the later ids): its products mapped onto this part's, their totals combined.</summary>
+        public ScanPart Append(ScanPart next)
+        {
+            var mapped = new int[next.Products.Count];
+            for (var p = 0; p < mapped.Length; p++)
+            {
+                var product = next.Products[p];
+                if (!SkuIndex.TryGetValue(product.Sku, out mapped[p]))
+                {
+                    mapped[p] = Products.Count;
+                    SkuIndex[product.Sku] = mapped[p];
+                    Products.Add(new ProductTotals(product.Sku));
+                }
+                var totals = Products[mapped[p]];
+                totals.Name = Greater(totals.Name, product.Name);
+                totals.Category = Greater(totals.Category, product.Category);
+                totals.Currency = Greater(totals.Currency, product.Currency);
+                totals.PriceSum += product.PriceSum;
+                totals.Rows += product.Rows;
+            }
+            Customers.AddRange(next.Customers);
+            Times.AddRange(next.Times);
+            Ids.AddRange(next.Ids);
+            foreach (var product in next.SkuOf) SkuOf.Add(mapped[product]);
+            return this;
+        }
+
+        private static byte[]? Greater(byte[]? kept, byte[]? other) =>
+            other is null || kept is not null && other.AsSpan().SequenceCompareTo(kept) <= 0 ? kept : other;
+    }
+
+    private static async Task<ScanPart> ScanPartAsync(IDbContextFactory<ProfileStore> stores, string sql, long from, long to, CancellationToken cancellationToken)
+    {
+        var part = new ScanPart();
+        var skuLookup = part.SkuIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var chars = new char[256];
+        await using var store = await stores.CreateDbContextAsync(cancellationToken);
+        await store.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            using var statement = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(), sql);
+            statement.Bind("@from", from);
+            statement.Bind("@to", to);
+            while (statement.Read())
+            {
+                if ((part.Customers.Count & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                var sku = statement.Utf8(3);
+                var name = sku.Length <= chars.Length ? chars.AsSpan(0, Encoding.UTF8.GetChars(sku, chars)) : Encoding.UTF8.GetString(sku).AsSpan();
+                if (!skuLookup.TryGetValue(name, out var product))
+                {
+                    product = part.Products.Count;
+                    var text = name.ToString();
+                    part.SkuIndex[text] = product;
+                    part.Products.Add(new ProductTotals(text));
+                }
+                var totals = part.Products[product];
+                totals.Name = Greatest(totals.Name, statement, 4);
+                totals.Category = Greatest(totals.Category, statement, 5);
+                totals.Currency = Greatest(totals.Currency, statement, 7);
+                totals.PriceSum += statement.Int64(6);
+                totals.Rows++;
+                var time = statement.Utf8(1);
+                part.Times.Add(ChurnPurchases.SqliteTicks(time) ?? DateTime.Parse(Encoding.UTF8.GetString(time), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks);
+                part.Customers.Add(statement.Int64(0));
+                part.Ids.Add(statement.Int64(2));
+                part.SkuOf.Add(product);
+            }
+        }
+        finally
+        {
+            await store.Database.CloseConnectionAsync();
+        }
+        return part;
     }
 
     /// <summary>The greater of the kept value and the row's column by their UTF-8 bytes (SQLite's MAX on text); NULL never wins.</summary>
