@@ -41,7 +41,11 @@ public sealed class DirectSqliteStatement : IDisposable
         {
             foreach (System.Data.Common.DbParameter parameter in command.Parameters)
             {
-                var at = statement.Parameter(parameter.ParameterName);
+                // A name without its prefix (raw SQL's "p0") matches "@p0", ":p0" or "$p0", as Microsoft.Data.Sqlite matches it.
+                var name = parameter.ParameterName;
+                var at = name.Length > 0 && name[0] is '@' or ':' or '$' ? statement.Parameter(name)
+                    : new[] { "@", ":", "$" }.Select(prefix => raw.sqlite3_bind_parameter_index(statement.statement, prefix + name)).FirstOrDefault(i => i > 0) is var found and > 0
+                        ? found : statement.Parameter(name);
                 switch (parameter.Value)
                 {
                     case null or DBNull: statement.Check(raw.sqlite3_bind_null(statement.statement, at)); break;

@@ -528,6 +528,10 @@ internal static class ChurnPurchases
         }
     }
 
+    /// <summary>A stored time (UTC, as the store's converter reads it) from its SQLite text, as <see cref="SqliteTicks"/> reads it, else by the general parser.</summary>
+    internal static DateTime SqliteTime(ReadOnlySpan<byte> text) => new(SqliteTicks(text) ?? DateTime.Parse(System.Text.Encoding.UTF8.GetString(text),
+        CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks, DateTimeKind.Utc);
+
     /// <summary>
     /// Ticks of a timestamp as EF Core writes it to SQLite ("yyyy-MM-dd HH:mm:ss" and an optional ".fffffff"), read
     /// without the general date parser (the costliest part of reading millions of events); null for any other shape.

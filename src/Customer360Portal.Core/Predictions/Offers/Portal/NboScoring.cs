@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Core.CustomerView;
 using Customer360Portal.Core.IdentityResolution;
+using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.EntityFrameworkCore;
@@ -182,6 +183,8 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
             var items = new List<string>();
             var offerOf = new List<int>();
             var scores = new float[64];
+            // Most stores have few answers: then no (customer, offer) pair is looked up.
+            var answered = rules.Accepted.Count + rules.Declined.Count > 0;
             foreach (var history in chunk)
             {
                 var id = NboData.Id(history.CustomerId);
@@ -194,7 +197,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
                 {
                     var offer = offers[o].Offer;
                     if (offers[o].WhyNot(fact, now) is not null) continue;
-                    if (rules.Accepted.Contains((id, offer.Code)) || rules.Declined.Contains((id, offer.Code))) continue;
+                    if (answered && (rules.Accepted.Contains((id, offer.Code)) || rules.Declined.Contains((id, offer.Code)))) continue;
                     if (offer.Kind == OfferKind.Product) Add(o, offer.Sku!);
                     else if (byCategory.TryGetValue(offer.Category!, out var ofCategory))
                         foreach (var item in ofCategory) Add(o, item);
@@ -271,25 +274,41 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
     {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
         var states = new Dictionary<ConsentPurpose, Dictionary<long, ConsentState>>();
+        var direct = store.Database.IsSqlite();
+        var texts = new RepeatedTexts();
         foreach (var purpose in purposes)
         {
             var byCustomer = states[purpose] = [];
-            await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose)
-                               .Select(s => new ConsentState { CustomerId = s.CustomerId, Purpose = s.Purpose, Status = s.Status, ExpiresAt = s.ExpiresAt })
-                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
-                byCustomer[s.CustomerId] = s;
+            var rows = store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose)
+                .Select(s => new ConsentState { CustomerId = s.CustomerId, Purpose = s.Purpose, Status = s.Status, ExpiresAt = s.ExpiresAt });
+            // On SQLite the same query's rows are read straight from SQLite: a million customers' facts and consents.
+            if (direct)
+                await DirectSqliteStatement.ForEachRowAsync(store, rows, row => byCustomer[row.Int64(0)] = new ConsentState
+                {
+                    CustomerId = row.Int64(0), Purpose = texts.Enum<ConsentPurpose>(row, 1), Status = texts.Enum<ConsentStatus>(row, 2),
+                    ExpiresAt = row.IsNull(3) ? null : ChurnPurchases.SqliteTime(row.Utf8(3)),
+                }, cancellationToken);
+            else
+                await foreach (var s in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+                    byCustomer[s.CustomerId] = s;
         }
         var facts = new Dictionary<long, EligibilityFacts>();
-        await foreach (var c in store.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active)
-                           .Select(c => new { c.Id, c.Status, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor })
-                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        void Add(long id, CustomerStatus status, string? country, LifecycleStage stage, int orders, long lifetimeValue)
         {
             var consents = 0UL;
             foreach (var (purpose, byCustomer) in states)
-                if (ConsentCheck.IsAllowed(consent.ReasonFor(c.Status, byCustomer.GetValueOrDefault(c.Id), purpose, now)))
+                if (ConsentCheck.IsAllowed(consent.ReasonFor(status, byCustomer.GetValueOrDefault(id), purpose, now)))
                     consents |= EligibilityFacts.Bit(purpose);
-            facts[c.Id] = new EligibilityFacts(c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor, consents);
+            facts[id] = new EligibilityFacts(country, stage, orders, lifetimeValue, consents);
         }
+        var active = store.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active)
+            .Select(c => new { c.Id, c.Status, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor });
+        if (direct)
+            await DirectSqliteStatement.ForEachRowAsync(store, active, row => Add(row.Int64(0), texts.Enum<CustomerStatus>(row, 1), texts.Of(row, 2),
+                texts.Enum<LifecycleStage>(row, 3), (int)row.Int64(4), row.Int64(5)), cancellationToken);
+        else
+            await foreach (var c in active.AsAsyncEnumerable().WithCancellation(cancellationToken))
+                Add(c.Id, c.Status, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor);
         var accepted = new HashSet<(long, string)>();
         var declined = new HashSet<(long, string)>();
         await foreach (var a in store.OfferFeedback.AsNoTracking().Select(f => new { f.CustomerId, f.OfferCode, f.Outcome, f.RecordedAt })
@@ -299,8 +318,11 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
             else if (a.Outcome == OfferOutcome.Declined && a.RecordedAt >= declinedSince) declined.Add((a.CustomerId, a.OfferCode));
         }
         var holding = new HashSet<long>();
-        await foreach (var id in StoredScores.Holders(store, ScoreKind.NextBestOffer).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            holding.Add(id);
+        var holders = StoredScores.Holders(store, ScoreKind.NextBestOffer);
+        if (direct) await DirectSqliteStatement.ForEachRowAsync(store, holders, row => holding.Add(row.Int64(0)), cancellationToken);
+        else
+            await foreach (var id in holders.AsAsyncEnumerable().WithCancellation(cancellationToken))
+                holding.Add(id);
         return new RuleInputs(facts, accepted, declined, holding);
     }
 }
