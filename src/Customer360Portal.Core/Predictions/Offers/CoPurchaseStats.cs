@@ -51,6 +51,8 @@ public sealed class CoPurchaseStats
 
     internal int CountAt(int id) => counts[id];
 
+    internal string ItemAt(int id) => items[id];
+
     internal int PopularityRankAt(int id) => popularityRank[id];
 
     /// <summary>The item's place among all items in ordinal order of their names (the tie-break rankings use).</summary>

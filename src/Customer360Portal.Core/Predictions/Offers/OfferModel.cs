@@ -373,6 +373,26 @@ public sealed class OfferModel
         private readonly bool[] isOwned = new bool[stats.ItemCount];
         private readonly List<int> scoredIds = [];
         private int[] ownedIds = [];
+        // What does not depend on the customer, computed once (the same expressions, so the same floats): log(1 + k) for
+        // every rank k up to ItemCount, each item's log share, and each item's category and price in the context last used.
+        private readonly float[] logOnePlus = Enumerable.Range(0, stats.ItemCount + 1).Select(k => (float)Math.Log(1 + k)).ToArray();
+        private readonly float[] logShare = Enumerable.Range(0, stats.ItemCount).Select(id => (float)Math.Log((stats.CountAt(id) + 1.0) / (stats.Customers + 1.0))).ToArray();
+        private readonly float unknownLogShare = (float)Math.Log((0 + 1.0) / (stats.Customers + 1.0));
+        private OfferContext? infoContext;
+        private ItemInfo?[] infoById = [];
+        private Shopper? engagementOf;
+        private float logEngagement;
+
+        private ItemInfo? InfoOf(OfferContext context, int target, string item)
+        {
+            if (target < 0) return context.Items.TryGetValue(item, out var info) ? info : null;
+            if (!ReferenceEquals(context, infoContext))
+            {
+                infoById = Enumerable.Range(0, stats.ItemCount).Select(id => context.Items.TryGetValue(stats.ItemAt(id), out var info) ? info : null).ToArray();
+                infoContext = context;
+            }
+            return infoById[target];
+        }
 
         public void Reset(IReadOnlySet<string> owned)
         {
@@ -464,10 +484,10 @@ public sealed class OfferModel
             var denominator = Math.Max(1, known);
             var popularityRank = target >= 0 ? stats.PopularityRankAt(target) : stats.ItemCount;
             var coPurchaseRank = isScored ? ranks[target] : stats.ItemCount;
-            features[0] = (float)Math.Log((itemCount + 1.0) / (stats.Customers + 1.0));
-            features[1] = (float)Math.Log(1 + popularityRank);
+            features[0] = target >= 0 ? logShare[target] : unknownLogShare;
+            features[1] = logOnePlus[popularityRank];
             features[2] = (float)(isScored ? scores[target] : 0);
-            features[3] = (float)Math.Log(1 + coPurchaseRank);
+            features[3] = logOnePlus[coPurchaseRank];
             features[4] = (float)maxConfidence;
             features[5] = (float)(sumConfidence / denominator);
             features[6] = (float)maxLift;
@@ -477,9 +497,11 @@ public sealed class OfferModel
             features[10] = shopper.Owned.Count;
             features[11] = (float)maxReverse;
             features[12] = (float)Math.Log(1 + maxPair);
-            features[13] = (float)(context.Items.TryGetValue(item, out var info) && info.Category is { } category ? shopper.CategoryShares.GetValueOrDefault(category) : 0);
+            var info = InfoOf(context, target, item);
+            features[13] = (float)(info is { Category: { } category } ? shopper.CategoryShares.GetValueOrDefault(category) : 0);
             features[14] = (float)(info is { TypicalPrice: > 0 } && shopper.MeanPrice > 0 ? Math.Log(info.TypicalPrice / shopper.MeanPrice) : 0);
-            features[15] = (float)Math.Log(1 + shopper.Engagement);
+            if (!ReferenceEquals(shopper, engagementOf)) (engagementOf, logEngagement) = (shopper, (float)Math.Log(1 + shopper.Engagement));
+            features[15] = logEngagement;
         }
     }
 
