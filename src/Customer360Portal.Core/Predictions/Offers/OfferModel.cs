@@ -422,10 +422,24 @@ public sealed class OfferModel
                         if (row[other] > 0) Add(other, row[other], count);
             }
             // Best score first, then the more bought, then by name (ordinal): the order CoPurchaseRanking sorts by. A total
-            // order, so any sort gives the same ranks; a struct comparer lets the sort inline it (once per customer).
-            CollectionsMarshal.AsSpan(scoredIds).Sort(new ByCoPurchase(scores, stats));
-            for (var i = 0; i < scoredIds.Count; i++) ranks[scoredIds[i]] = i;
+            // order, so any sort gives the same ranks. Sorted by score alone (a sort of plain numbers, the cheap part of a
+            // customer's ranking), then runs of equal scores by the whole order.
+            var ids = CollectionsMarshal.AsSpan(scoredIds);
+            if (keys.Length < ids.Length) keys = new double[Math.Max(ids.Length, 2 * keys.Length)];
+            var byScore = keys.AsSpan(0, ids.Length);
+            for (var i = 0; i < ids.Length; i++) byScore[i] = -scores[ids[i]];
+            byScore.Sort(ids);
+            for (var start = 0; start < ids.Length;)
+            {
+                var end = start + 1;
+                while (end < ids.Length && byScore[end] == byScore[start]) end++;
+                if (end - start > 1) ids[start..end].Sort(new ByCoPurchase(scores, stats));
+                start = end;
+            }
+            for (var i = 0; i < ids.Length; i++) ranks[ids[i]] = i;
         }
+
+        private double[] keys = new double[64];
 
         private void Add(int other, int together, int count)
         {
