@@ -72,10 +72,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
             {
                 await using var store = await stores.CreateDbContextAsync(cancellationToken);
-                var scored = new HashSet<long>();
-                await foreach (var id in StoredScores.Holders(store, ScoreKind.ChurnRisk).AsAsyncEnumerable().WithCancellation(cancellationToken))
-                    scored.Add(id);
-                return scored;
+                return StoredScores.HolderSet(store, ScoreKind.ChurnRisk);
             }
         }, cancellationToken);
         PredictionModel? active;
