@@ -59,15 +59,16 @@ public sealed class ChurnScoreWriterTests
     }
 
     /// <summary>
-    /// Customers a–f: a and b hold a churn score, c and d are scored for the first time, e holds its own churn row and
-    /// one a merge moved from f (the newer), f is not rescored; a also holds an offer.
+    /// Customers a–f: a and b hold a churn score (b's was moved onto it from f by a merge: its origin changes to b), c and
+    /// d are scored for the first time, e holds its own churn row and one a merge moved from f (the newer), f is not
+    /// rescored; a also holds an offer.
     /// </summary>
     private static async Task<(long[] Ids, CustomerScore[] Seeded, CustomerScore[] New)> RescoreAsync(TestProfileStore test, bool direct)
     {
         var ids = await CustomersAsync(test, 6);
         var (a, b, c, d, e, f) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
         var offer = new CustomerScore { CustomerId = a, OriginCustomerId = a, Kind = ScoreKind.NextBestOffer, ModelVersion = "nbo-1", Value = 0.3, Label = "x", ScoredAt = Before };
-        CustomerScore[] seeded = [OldChurn(a), offer, OldChurn(b), OldChurn(e), OldChurn(e, origin: f)];
+        CustomerScore[] seeded = [OldChurn(a), offer, OldChurn(b, origin: f), OldChurn(e), OldChurn(e, origin: f)];
         await AddAsync(test, seeded);
         // The last batch holds one customer: batches of any size, and of rows with no reasons.
         CustomerScore[][] batches = [[Churn(a, 0.91), Churn(c, 0.42), Churn(e, 0.1)], [Churn(b, 0.05), Churn(d, 0.77, reasons: null)]];
@@ -133,7 +134,7 @@ public sealed class ChurnScoreWriterTests
         var (a, b, e, f) = (ids[0], ids[1], ids[4], ids[5]);
         await AddAsync(reference, OldChurn(a),
             new CustomerScore { CustomerId = a, OriginCustomerId = a, Kind = ScoreKind.NextBestOffer, ModelVersion = "nbo-1", Value = 0.3, Label = "x", ScoredAt = Before },
-            OldChurn(b), OldChurn(e), OldChurn(e, origin: f));
+            OldChurn(b, origin: f), OldChurn(e), OldChurn(e, origin: f));
         await using (var store = await reference.Stores.CreateDbContextAsync())
         {
             foreach (var row in rows)
