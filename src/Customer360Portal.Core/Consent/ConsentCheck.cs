@@ -1,9 +1,14 @@
+using System.Text;
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.IdentityResolution;
+using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -64,19 +69,37 @@ public sealed class ConsentOptions
 
 public sealed record ConsentDecision(long CustomerId, bool Allowed, string Reason);
 
-/// <summary>Decisions for a whole store (<see cref="ConsentCheck.DecideEveryoneAsync"/>).</summary>
-public sealed class ConsentDecisions(IReadOnlyDictionary<long, ConsentDecision> byId)
+/// <summary>
+/// Decisions for a whole store (<see cref="ConsentCheck.DecideEveryoneAsync"/>), kept as each profile's reason (a
+/// shared string): a million decision objects made up front cost more than making the few asked for one by one.
+/// </summary>
+public sealed class ConsentDecisions
 {
-    public ConsentDecision Of(long customerId) =>
-        byId.TryGetValue(customerId, out var decision) ? decision : new ConsentDecision(customerId, false, ConsentCheck.Reasons.Unknown);
+    private readonly IReadOnlyDictionary<long, string> reasons;
+
+    internal ConsentDecisions(IReadOnlyDictionary<long, string> reasonById) => reasons = reasonById;
+
+    public ConsentDecision Of(long customerId)
+    {
+        var reason = ReasonOf(customerId);
+        return new ConsentDecision(customerId, ConsentCheck.IsAllowed(reason), reason);
+    }
 
     /// <summary>As <see cref="ConsentCheck.FilterAsync"/> answers for these people.</summary>
     public ConsentFilterResult Filter(IEnumerable<long> customerIds)
     {
-        var decisions = customerIds.Distinct().Select(Of).ToList();
-        return new ConsentFilterResult(decisions.Where(d => d.Allowed).Select(d => d.CustomerId).ToList(),
-            decisions.Where(d => !d.Allowed).GroupBy(d => d.Reason).ToDictionary(g => g.Key, g => g.Count()));
+        var allowed = new List<long>();
+        var skipped = new Dictionary<string, int>();
+        foreach (var id in customerIds.Distinct())
+        {
+            var reason = ReasonOf(id);
+            if (ConsentCheck.IsAllowed(reason)) allowed.Add(id);
+            else skipped[reason] = skipped.GetValueOrDefault(reason) + 1;
+        }
+        return new ConsentFilterResult(allowed, skipped);
     }
+
+    private string ReasonOf(long customerId) => reasons.TryGetValue(customerId, out var reason) ? reason : ConsentCheck.Reasons.Unknown;
 }
 
 /// <summary>Who may receive data for a purpose, and how many were left out for which reason.</summary>
@@ -148,25 +171,111 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
 
     /// <summary>
     /// Every profile's decision for a purpose, from one pass over the profiles and one over the purpose's states. For
-    /// whole-store jobs (churn scoring decides everyone while it reads its features); any other id is an unknown profile.
+    /// whole-store jobs (churn and offer scoring decide everyone while they read their features); any other id is an
+    /// unknown profile. On SQLite both passes are stepped through SQLitePCL (<see cref="DecideEveryoneDirect"/>).
     /// </summary>
-    public async Task<ConsentDecisions> DecideEveryoneAsync(ConsentPurpose purpose, CancellationToken cancellationToken = default)
+    public Task<ConsentDecisions> DecideEveryoneAsync(ConsentPurpose purpose, CancellationToken cancellationToken = default) =>
+        DecideEveryoneAsync(purpose, direct: true, cancellationToken);
+
+    /// <param name="direct">On SQLite, read through SQLitePCL; false reads through EF as SQL Server does (tests).</param>
+    internal async Task<ConsentDecisions> DecideEveryoneAsync(ConsentPurpose purpose, bool direct, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var states = new Dictionary<long, ConsentState>();
+        if (direct && store.Database.IsSqlite()) return DecideEveryoneDirect(store, purpose, now, cancellationToken);
+        var stateReasons = new Dictionary<long, string>();
         // Only what a decision reads: a million states' other columns (times above all) cost more to read than the rest.
         await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose)
-                           .Select(s => new ConsentState { CustomerId = s.CustomerId, Purpose = s.Purpose, Status = s.Status, ExpiresAt = s.ExpiresAt })
+                           .Select(s => new { s.CustomerId, s.Status, s.ExpiresAt })
                            .AsAsyncEnumerable().WithCancellation(cancellationToken))
-            states[s.CustomerId] = s;
-        var decisions = new Dictionary<long, ConsentDecision>(states.Count);
+            stateReasons[s.CustomerId] = ReasonFromState(s.Status, s.ExpiresAt, now);
+        var reasons = new Dictionary<long, string>(stateReasons.Count);
         await foreach (var c in store.Customers.AsNoTracking().Select(c => new { c.Id, c.Status }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            reasons[c.Id] = ReasonFor(c.Status, stateReasons.GetValueOrDefault(c.Id), purpose);
+        return new ConsentDecisions(reasons);
+    }
+
+    /// <summary>
+    /// <see cref="DecideEveryoneAsync(ConsentPurpose, CancellationToken)"/> on SQLite: the same two reads stepped through
+    /// SQLitePCL, statuses read as bytes and converted once per distinct text, expiry times as EF Core writes them parsed
+    /// without the general date parser (EF materialised an object and parsed a date per row: most of the pass). An expiry
+    /// stored in another shape is read through EF, as before.
+    /// </summary>
+    private ConsentDecisions DecideEveryoneDirect(ProfileStore store, ConsentPurpose purpose, DateTime now, CancellationToken cancellationToken)
+    {
+        var (stateEntity, states, quote) = BulkRows<ConsentState>.Describe(store);
+        var (customerEntity, customers, _) = BulkRows<Customer>.Describe(store);
+        string StateColumn(string property) => quote(stateEntity.FindProperty(property)!.GetColumnName());
+        string CustomerColumn(string property) => quote(customerEntity.FindProperty(property)!.GetColumnName());
+        var purposeProperty = stateEntity.FindProperty(nameof(ConsentState.Purpose))!;
+        var stateStatuses = new StoredEnum<ConsentStatus>(stateEntity.FindProperty(nameof(ConsentState.Status))!);
+        var customerStatuses = new StoredEnum<CustomerStatus>(customerEntity.FindProperty(nameof(Customer.Status))!);
+        var stateReasons = new Dictionary<long, string>();
+        List<long>? otherShapes = null;
+        store.Database.OpenConnection();
+        try
         {
-            var reason = ReasonFor(c.Status, states.GetValueOrDefault(c.Id), purpose, now);
-            decisions[c.Id] = new ConsentDecision(c.Id, IsAllowed(reason), reason);
+            var connection = (SqliteConnection)store.Database.GetDbConnection();
+            using (var read = new DirectSqliteStatement(connection,
+                       $"SELECT {StateColumn(nameof(ConsentState.CustomerId))}, {StateColumn(nameof(ConsentState.Status))}, {StateColumn(nameof(ConsentState.ExpiresAt))} " +
+                       $"FROM {states} WHERE {StateColumn(nameof(ConsentState.Purpose))} = @purpose"))
+            {
+                read.Bind("@purpose", (string)StoredEnum<ConsentPurpose>.ToProvider(purposeProperty, purpose));
+                while (read.Read())
+                {
+                    var id = read.Int64(0);
+                    DateTime? expires = null;
+                    if (!read.IsNull(2))
+                    {
+                        if (ChurnPurchases.SqliteTicks(read.Utf8(2)) is not { } ticks)
+                        {
+                            (otherShapes ??= []).Add(id);
+                            continue;
+                        }
+                        expires = new DateTime(ticks, DateTimeKind.Utc);
+                    }
+                    stateReasons[id] = ReasonFromState(stateStatuses.Of(read.Utf8(1)), expires, now);
+                }
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var chunk in (otherShapes ?? []).Chunk(1000))
+                foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose && chunk.Contains(s.CustomerId))
+                             .Select(s => new { s.CustomerId, s.Status, s.ExpiresAt }))
+                    stateReasons[s.CustomerId] = ReasonFromState(s.Status, s.ExpiresAt, now);
+            var reasons = new Dictionary<long, string>(stateReasons.Count);
+            using (var read = new DirectSqliteStatement(connection,
+                       $"SELECT {CustomerColumn(nameof(Customer.Id))}, {CustomerColumn(nameof(Customer.Status))} FROM {customers}"))
+                while (read.Read())
+                {
+                    var id = read.Int64(0);
+                    reasons[id] = ReasonFor(customerStatuses.Of(read.Utf8(1)), stateReasons.GetValueOrDefault(id), purpose);
+                }
+            return new ConsentDecisions(reasons);
         }
-        return new ConsentDecisions(decisions);
+        finally
+        {
+            store.Database.CloseConnection();
+        }
+    }
+
+    /// <summary>Enum values stored as text, converted as EF Core converts them, once per distinct text.</summary>
+    private sealed class StoredEnum<T>(IProperty property) where T : struct, Enum
+    {
+        private readonly ValueConverter? converter = property.GetValueConverter() ?? property.GetTypeMapping().Converter;
+        private readonly List<(byte[] Text, T Value)> seen = [];
+
+        public T Of(ReadOnlySpan<byte> text)
+        {
+            foreach (var (known, value) in seen)
+                if (text.SequenceEqual(known)) return value;
+            var stored = Encoding.UTF8.GetString(text);
+            var converted = converter is null ? Enum.Parse<T>(stored) : (T)converter.ConvertFromProvider(stored)!;
+            seen.Add((text.ToArray(), converted));
+            return converted;
+        }
+
+        public static object ToProvider(IProperty property, T value) =>
+            (property.GetValueConverter() ?? property.GetTypeMapping().Converter)?.ConvertToProvider(value) ?? value;
     }
 
     private ConsentDecision Decide(long id, Dictionary<long, CustomerStatus> statuses, Dictionary<long, ConsentState> states, ConsentPurpose purpose, DateTime now)
@@ -187,13 +296,23 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
 
     public static bool IsAllowed(string reason) => reason is Reasons.Granted or Reasons.LegitimateInterest;
 
-    private string ReasonFromState(ConsentState? state, ConsentPurpose purpose, DateTime now) => state switch
+    private string ReasonFromState(ConsentState? state, ConsentPurpose purpose, DateTime now) =>
+        state is null ? ReasonWithoutState(purpose) : ReasonFromState(state.Status, state.ExpiresAt, now);
+
+    /// <summary>The reason of an active profile: its state's, or the one for no record of the purpose.</summary>
+    private string ReasonFor(CustomerStatus status, string? stateReason, ConsentPurpose purpose) =>
+        status == CustomerStatus.Restricted ? Reasons.Restricted
+        : status != CustomerStatus.Active ? Reasons.NotActive
+        : stateReason ?? ReasonWithoutState(purpose);
+
+    private string ReasonWithoutState(ConsentPurpose purpose) =>
+        purpose == ConsentPurpose.Analytics && options.Value.AnalyticsDefaultBasis == LawfulBasis.LegitimateInterest ? Reasons.LegitimateInterest : Reasons.NoRecord;
+
+    private static string ReasonFromState(ConsentStatus status, DateTime? expiresAt, DateTime now) => status switch
     {
-        null when purpose == ConsentPurpose.Analytics && options.Value.AnalyticsDefaultBasis == LawfulBasis.LegitimateInterest => Reasons.LegitimateInterest,
-        null => Reasons.NoRecord,
-        { Status: ConsentStatus.Denied } => Reasons.Denied,
-        { Status: ConsentStatus.Withdrawn } => Reasons.Withdrawn,
-        { ExpiresAt: { } expires } when expires <= now => Reasons.Expired,
+        ConsentStatus.Denied => Reasons.Denied,
+        ConsentStatus.Withdrawn => Reasons.Withdrawn,
+        _ when expiresAt is { } expires && expires <= now => Reasons.Expired,
         _ => Reasons.Granted,
     };
 }

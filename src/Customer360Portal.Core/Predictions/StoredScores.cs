@@ -27,6 +27,31 @@ internal static class StoredScores
     }
 
     /// <summary>
+    /// Who holds a score of this kind, as a set, read synchronously (inside the caller's span, on one thread). On SQLite
+    /// the <see cref="Holders"/> scan stepped through SQLitePCL, without EF's reader and a boxed value per row.
+    /// </summary>
+    public static HashSet<long> HolderSet(ProfileStore store, ScoreKind kind)
+    {
+        if (!store.Database.IsSqlite()) return [.. Holders(store, kind)];
+        var holders = new HashSet<long>();
+        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
+        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
+        store.Database.OpenConnection();
+        try
+        {
+            using var read = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(),
+                $"SELECT {Column(nameof(CustomerScore.CustomerId))} FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = @kind");
+            read.Bind("@kind", kind.ToString());
+            while (read.Read()) holders.Add(read.Int64(0));
+        }
+        finally
+        {
+            store.Database.CloseConnection();
+        }
+        return holders;
+    }
+
+    /// <summary>
     /// Every stored score row of this kind as (customer, row id), ordered by customer then id, read synchronously (a
     /// writer reads it inside its own span, on one thread). On SQLite read like <see cref="Holders"/>: "+Kind" keeps the
     /// (Kind, Value) index out, so the (CustomerId, Kind) index, which holds the row id too, answers alone; stepped

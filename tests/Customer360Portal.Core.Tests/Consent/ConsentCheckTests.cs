@@ -1,6 +1,7 @@
 using Customer360Portal.Core.Consent;
 using Customer360Portal.Data.Model;
 using Customer360Portal.Tests.Shared;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace Customer360Portal.Core.Tests.Consent;
@@ -138,5 +139,56 @@ public class ConsentCheckTests
         Assert.Equal(1, all.SkippedByReason[ConsentCheck.Reasons.Restricted]);
         Assert.Equal(1, all.SkippedByReason[ConsentCheck.Reasons.Withdrawn]);
         Assert.Equal(1, all.SkippedByReason[ConsentCheck.Reasons.NoRecord]);
+    }
+
+    [Fact]
+    public async Task DecideEveryone_DirectSqliteAndEfReaders_DecideEveryCaseIdentically()
+    {
+        await using var test = await CoreHost.CreateAsync();
+        // Every profile status × every kind of state (none, each status, expiry none / ahead / past / exactly now, and
+        // an expiry stored in a shape EF Core does not write), for every purpose.
+        (ConsentStatus Status, DateTime? Expires)?[] cases =
+        [
+            null, (ConsentStatus.Granted, null), (ConsentStatus.Granted, Now.AddDays(30).AddTicks(1_234_567)), (ConsentStatus.Granted, Now.AddSeconds(-1)),
+            (ConsentStatus.Granted, Now), (ConsentStatus.Denied, null), (ConsentStatus.Denied, Now.AddDays(-1)), (ConsentStatus.Withdrawn, Now.AddDays(1)),
+        ];
+        var purposes = Enum.GetValues<ConsentPurpose>();
+        var ids = new List<long>();
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            var people = Enum.GetValues<CustomerStatus>().SelectMany(status => cases.Select(_ => new Customer { Status = status, CreatedAt = Now, UpdatedAt = Now })).ToList();
+            store.Customers.AddRange(people);
+            await store.SaveChangesAsync();
+            ids.AddRange(people.Select(p => p.Id));
+            foreach (var (person, i) in people.Select((p, i) => (p, i)))
+                foreach (var purpose in purposes)
+                    // Each purpose sees each case on a different profile.
+                    if (cases[(i + (int)purpose) % cases.Length] is { } state)
+                        store.ConsentStates.Add(new ConsentState
+                        {
+                            CustomerId = person.Id, Purpose = purpose, Status = state.Status, LawfulBasis = LawfulBasis.Consent, UpdatedAt = Now.AddDays(-10),
+                            ExpiresAt = state.Expires,
+                        });
+            await store.SaveChangesAsync();
+            // Expiries as another writer may have stored them: read as EF reads them.
+            await store.Database.ExecuteSqlRawAsync(
+                "UPDATE \"ConsentStates\" SET \"ExpiresAt\" = '2026-11-29T11:59:59.5Z' WHERE \"CustomerId\" % 5 = 0 AND \"ExpiresAt\" IS NOT NULL");
+        }
+        var check = test.Get<ConsentCheck>();
+        var seen = new HashSet<string>();
+
+        foreach (var purpose in purposes)
+        {
+            var direct = await check.DecideEveryoneAsync(purpose, direct: true, CancellationToken.None);
+            var ef = await check.DecideEveryoneAsync(purpose, direct: false, CancellationToken.None);
+
+            foreach (var id in ids.Append(999_999))
+            {
+                Assert.Equal(ef.Of(id), direct.Of(id));
+                seen.Add(direct.Of(id).Reason);
+            }
+            Assert.Equal(ef.Filter(ids).SkippedByReason.OrderBy(p => p.Key), direct.Filter(ids).SkippedByReason.OrderBy(p => p.Key));
+        }
+        Assert.Equal(typeof(ConsentCheck.Reasons).GetFields().Select(f => (string)f.GetValue(null)!).Order(), seen.Order());
     }
 }

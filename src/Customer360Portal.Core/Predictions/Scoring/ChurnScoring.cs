@@ -72,10 +72,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             using (PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Consent))
             {
                 await using var store = await stores.CreateDbContextAsync(cancellationToken);
-                var scored = new HashSet<long>();
-                await foreach (var id in StoredScores.Holders(store, ScoreKind.ChurnRisk).AsAsyncEnumerable().WithCancellation(cancellationToken))
-                    scored.Add(id);
-                return scored;
+                return StoredScores.HolderSet(store, ScoreKind.ChurnRisk);
             }
         }, cancellationToken);
         PredictionModel? active;
@@ -118,7 +115,7 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
         {
             try
             {
-                return await WriteAllAsync(batches.Reader, stop.Token);
+                return await new ChurnScoreWriter(stores).WriteAllAsync(batches.Reader, stop.Token);
             }
             catch
             {
@@ -163,59 +160,5 @@ public sealed class ChurnScoring(IDbContextFactory<ProfileStore> stores, Consent
             ReasonsJson = JsonSerializer.Serialize(explained.Factors.Select(f => f.Text).ToList(), ReasonsJson.Default.ListString),
             ScoredAt = now,
         };
-    }
-
-    /// <summary>
-    /// The one writer: per batch, one transaction that updates the customers' churn rows in place with the new
-    /// score, and inserts rows (prepared multi-row statements) for customers scored for the first time.
-    /// </summary>
-    private async Task<int> WriteAllAsync(ChannelReader<CustomerScore[]> batches, CancellationToken cancellationToken)
-    {
-        var written = 0;
-        await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
-        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-        var (id, customer, kind) = (Column(nameof(CustomerScore.Id)), Column(nameof(CustomerScore.CustomerId)), Column(nameof(CustomerScore.Kind)));
-        // Two churn rows for one customer (a merge moved one onto a survivor since the pass began): the oldest stays.
-        var extrasSql = $"DELETE FROM {table} WHERE {kind} = @p0 AND {customer} = @p1 AND {id} > (SELECT MIN({id}) FROM {table} WHERE {kind} = @p0 AND {customer} = @p1)";
-        var kindProperty = entity.FindProperty(nameof(CustomerScore.Kind))!;
-        var churnKind = (kindProperty.GetValueConverter() ?? kindProperty.GetTypeMapping().Converter)?.ConvertToProvider(ScoreKind.ChurnRisk)
-            ?? ScoreKind.ChurnRisk;
-        await store.Database.OpenConnectionAsync(cancellationToken);
-        var turns = WriteTurns.For(store);
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
-        await foreach (var batch in batches.ReadAllAsync(cancellationToken))
-        {
-            // Waiting for the model's next batch left the store to others: no pause needed for that time.
-            turns.Waited(waiting.Elapsed);
-            using var span = PredictionsTelemetry.Source.StartActivity(PredictionsTelemetry.Write);
-            await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
-            var dbTransaction = transaction.GetDbTransaction();
-            var duplicated = new List<long>();
-            // A customer's churn row is updated where it is: deleting and inserting would rewrite every index entry.
-            await using (var update = BulkRows<CustomerScore>.UpdateMatching(store, dbTransaction, nameof(CustomerScore.CustomerId), nameof(CustomerScore.Kind)))
-            await using (var insert = BulkRows<CustomerScore>.InsertMany(store, dbTransaction))
-                foreach (var score in batch)
-                {
-                    var matched = update.Write(score);
-                    if (matched == 0) insert.Write(score);
-                    else if (matched > 1) duplicated.Add(score.CustomerId);
-                }
-            if (duplicated.Count > 0)
-            {
-                await using var extras = BulkRows<CustomerScore>.Prepared(store, dbTransaction, extrasSql, 2);
-                extras.Parameters[0].Value = churnKind;
-                foreach (var duplicate in duplicated)
-                {
-                    extras.Parameters[1].Value = duplicate;
-                    await extras.ExecuteNonQueryAsync(cancellationToken);
-                }
-            }
-            await transaction.CommitAsync(cancellationToken);
-            written += batch.Length;
-            await turns.AfterCommitAsync(cancellationToken);
-            waiting.Restart();
-        }
-        return written;
     }
 }
