@@ -64,6 +64,7 @@ public static class ProfileStoreSetup
         else
         {
             connectionString = SqliteConnectionString(connectionString, options.DataFolder, builder.Environment.ContentRootPath);
+            RaiseThreadPoolFloor();
             builder.Services.AddDbContextFactory<SqliteProfileStore>(o => ConfigureSqlite(o, connectionString));
             builder.Services.AddSingleton<IDbContextFactory<ProfileStore>, ProfileStoreFactory<SqliteProfileStore>>();
         }
@@ -71,6 +72,19 @@ public static class ProfileStoreSetup
         builder.Services.AddScoped<ProfileStore>(sp => sp.GetRequiredService<IDbContextFactory<ProfileStore>>().CreateDbContext());
         builder.Services.AddSingleton<ProfileStoreMigrator>();
         return builder;
+    }
+
+    /// <summary>
+    /// SQLite has no asynchronous I/O: its "async" calls run on the calling pool thread, so the whole-store reads that
+    /// run side by side (offer and churn scoring start six or seven at once) each hold a thread, and the pool, which
+    /// starts with one thread per core, adds more only about twice a second. Measured at a million customers: the offer
+    /// inputs took 9.6 s with the default floor and 7.6 s with 16 threads ready. Only raised, never lowered.
+    /// </summary>
+    private static void RaiseThreadPoolFloor()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        var wanted = Math.Max(16, 4 * Environment.ProcessorCount);
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, completion);
     }
 
     internal static string SqliteConnectionString(string? configured, string dataFolder, string contentRoot)
