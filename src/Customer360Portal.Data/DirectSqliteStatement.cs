@@ -52,8 +52,7 @@ public sealed class DirectSqliteStatement : IDisposable
                     case string text: statement.Bind(at, text); break;
                     case long or int or short or byte or bool: statement.Bind(at, Convert.ToInt64(parameter.Value, System.Globalization.CultureInfo.InvariantCulture)); break;
                     case double or float: statement.Bind(at, Convert.ToDouble(parameter.Value, System.Globalization.CultureInfo.InvariantCulture)); break;
-                    // Microsoft.Data.Sqlite's text form of a time (what EF stores and compares against).
-                    case DateTime time: statement.Bind(at, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case DateTime time: statement.Bind(at, time); break;
                     default: throw new NotSupportedException($"A query parameter of type {parameter.Value.GetType().Name} is not bound here.");
                 }
             }
@@ -109,6 +108,23 @@ public sealed class DirectSqliteStatement : IDisposable
 
     /// <summary>Text, or NULL for null.</summary>
     public void Bind(int parameter, string? value) => Check(value is null ? raw.sqlite3_bind_null(statement, parameter) : raw.sqlite3_bind_text(statement, parameter, value));
+
+    /// <summary>A time as Microsoft.Data.Sqlite binds one: the text EF stores and compares against.</summary>
+    public void Bind(int parameter, DateTime value) =>
+        Bind(parameter, value.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Runs a statement that returns no rows and makes it ready to run again; returns how many rows it changed.</summary>
+    public int ExecuteAndReset()
+    {
+        try
+        {
+            return Execute();
+        }
+        finally
+        {
+            Reset();
+        }
+    }
 
     /// <summary>Runs a statement that returns no rows; returns how many rows it changed. <see cref="Reset"/> before running it again.</summary>
     public int Execute()

@@ -1,13 +1,11 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Customer360Portal.Core.Predictions.Scoring;
@@ -22,13 +20,6 @@ namespace Customer360Portal.Core.Predictions.Scoring;
 /// </summary>
 internal sealed class ChurnScoreWriter(IDbContextFactory<ProfileStore> stores)
 {
-    /// <summary>The columns a row is written with, all but its id (a test checks this is every other column).</summary>
-    internal static readonly string[] Written =
-    [
-        nameof(CustomerScore.CustomerId), nameof(CustomerScore.Kind), nameof(CustomerScore.ModelVersion), nameof(CustomerScore.Value),
-        nameof(CustomerScore.Label), nameof(CustomerScore.ReasonsJson), nameof(CustomerScore.ScoredAt), nameof(CustomerScore.OriginCustomerId),
-    ];
-
     /// <summary>On SQLite, statements stepped through SQLitePCL; false runs SQL Server's ADO.NET statements there (tests).</summary>
     internal bool Direct { get; init; } = true;
 
@@ -85,29 +76,22 @@ internal sealed class ChurnScoreWriter(IDbContextFactory<ProfileStore> stores)
     private sealed class SqlText
     {
         public readonly string Update, Insert, Extras;
-        /// <summary>The churn kind and the time as the provider stores them (value converters of the model).</summary>
+        /// <summary>The churn kind as the provider stores it.</summary>
         public readonly object ChurnKind;
-        private readonly IProperty scoredAt;
+        public readonly ScoreRowSql Rows;
 
         public SqlText(ProfileStore store)
         {
-            var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
-            string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-            var (id, customer, kind) = (Column(nameof(CustomerScore.Id)), Column(nameof(CustomerScore.CustomerId)), Column(nameof(CustomerScore.Kind)));
+            Rows = new ScoreRowSql(store);
+            var (id, customer, kind, table) = (Rows.Column(nameof(CustomerScore.Id)), Rows.Column(nameof(CustomerScore.CustomerId)), Rows.Column(nameof(CustomerScore.Kind)), Rows.Table);
             // Values bound per row first (@p0..@p5), then what finds the row: the customer's churn row(s).
-            string[] values = [.. Written.Skip(2)];
-            Update = $"UPDATE {table} SET {string.Join(", ", values.Select((c, i) => $"{Column(c)} = @p{i}"))} " +
-                $"WHERE {customer} = @p{values.Length} AND {kind} = @p{values.Length + 1}";
-            Insert = $"INSERT INTO {table} ({string.Join(", ", Written.Select(Column))}) VALUES ({string.Join(", ", Written.Select((_, i) => $"@p{i}"))})";
+            Update = $"UPDATE {table} SET {Rows.Set} WHERE {customer} = @p{ScoreRowSql.SetCount} AND {kind} = @p{ScoreRowSql.SetCount + 1}";
+            Insert = Rows.Insert;
             Extras = $"DELETE FROM {table} WHERE {kind} = @p0 AND {customer} = @p1 AND {id} > (SELECT MIN({id}) FROM {table} WHERE {kind} = @p0 AND {customer} = @p1)";
-            ChurnKind = Converted(entity.FindProperty(nameof(CustomerScore.Kind))!, ScoreKind.ChurnRisk)!;
-            scoredAt = entity.FindProperty(nameof(CustomerScore.ScoredAt))!;
+            ChurnKind = Rows.Kind(ScoreKind.ChurnRisk);
         }
 
-        public DateTime ScoredAt(CustomerScore row) => (DateTime)Converted(scoredAt, row.ScoredAt)!;
-
-        private static object? Converted(IProperty property, object value) =>
-            (property.GetValueConverter() ?? property.GetTypeMapping().Converter)?.ConvertToProvider(value) ?? value;
+        public DateTime ScoredAt(CustomerScore row) => Rows.ScoredAt(row);
     }
 
     private abstract class Statements : IDisposable
@@ -140,7 +124,7 @@ internal sealed class ChurnScoreWriter(IDbContextFactory<ProfileStore> stores)
     {
         private readonly DirectSqliteStatement update, insert, extras;
         private readonly SqlText sql;
-        private (string? Version, DateTime ScoredAt) updateBound, insertBound;
+        private ScoreRowSql.Bound updateBound, insertBound;
 
         public DirectStatements(ProfileStore store)
         {
@@ -166,59 +150,31 @@ internal sealed class ChurnScoreWriter(IDbContextFactory<ProfileStore> stores)
         public override int Update(CustomerScore row)
         {
             // SET ModelVersion @p0, Value @p1, Label @p2, ReasonsJson @p3, ScoredAt @p4, OriginCustomerId @p5; WHERE CustomerId @p6, Kind @p7.
-            BindShared(update, 1, 5, row, ref updateBound);
+            updateBound.Bind(update, 1, 5, row, sql.Rows);
             update.Bind(2, row.Value);
             update.Bind(3, row.Label);
             update.Bind(4, row.ReasonsJson);
             update.Bind(6, row.OriginCustomerId);
             update.Bind(7, row.CustomerId);
-            return Run(update);
+            return update.ExecuteAndReset();
         }
 
         public override void Insert(CustomerScore row)
         {
             // CustomerId @p0, Kind @p1, ModelVersion @p2, Value @p3, Label @p4, ReasonsJson @p5, ScoredAt @p6, OriginCustomerId @p7.
             insert.Bind(1, row.CustomerId);
-            BindShared(insert, 3, 7, row, ref insertBound);
+            insertBound.Bind(insert, 3, 7, row, sql.Rows);
             insert.Bind(4, row.Value);
             insert.Bind(5, row.Label);
             insert.Bind(6, row.ReasonsJson);
             insert.Bind(8, row.OriginCustomerId);
-            Run(insert);
+            insert.ExecuteAndReset();
         }
 
         public override void DeleteExtras(long customer)
         {
             extras.Bind(2, customer);
-            Run(extras);
-        }
-
-        private void BindShared(DirectSqliteStatement statement, int version, int scoredAt, CustomerScore row, ref (string? Version, DateTime ScoredAt) bound)
-        {
-            if (!ReferenceEquals(bound.Version, row.ModelVersion))
-            {
-                statement.Bind(version, row.ModelVersion);
-                bound.Version = row.ModelVersion;
-            }
-            var at = sql.ScoredAt(row);
-            if (at != bound.ScoredAt || bound.ScoredAt == default)
-            {
-                // As Microsoft.Data.Sqlite writes a DateTime (the text EF reads back and compares).
-                statement.Bind(scoredAt, at.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture));
-                bound.ScoredAt = at;
-            }
-        }
-
-        private static int Run(DirectSqliteStatement statement)
-        {
-            try
-            {
-                return statement.Execute();
-            }
-            finally
-            {
-                statement.Reset();
-            }
+            extras.ExecuteAndReset();
         }
 
         public override void Dispose()

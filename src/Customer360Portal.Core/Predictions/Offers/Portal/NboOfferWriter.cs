@@ -7,7 +7,6 @@ using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Customer360Portal.Core.Predictions.Offers.Portal;
@@ -26,13 +25,6 @@ namespace Customer360Portal.Core.Predictions.Offers.Portal;
 /// </summary>
 internal sealed class NboOfferWriter(IDbContextFactory<ProfileStore> stores)
 {
-    /// <summary>The columns a row is written with, all but its id (a test checks this is every other column).</summary>
-    internal static readonly string[] Written =
-    [
-        nameof(CustomerScore.CustomerId), nameof(CustomerScore.Kind), nameof(CustomerScore.ModelVersion), nameof(CustomerScore.Value),
-        nameof(CustomerScore.Label), nameof(CustomerScore.ReasonsJson), nameof(CustomerScore.ScoredAt), nameof(CustomerScore.OriginCustomerId),
-    ];
-
     /// <summary>On SQLite, statements stepped through SQLitePCL; false runs SQL Server's ADO.NET statements there (tests).</summary>
     internal bool Direct { get; init; } = true;
 
@@ -185,37 +177,30 @@ internal sealed class NboOfferWriter(IDbContextFactory<ProfileStore> stores)
         }
     }
 
-    /// <summary>The four statements, with names from the model and parameters @p0.. in the order they are bound.</summary>
+    /// <summary>The statements, with names from the model and parameters @p0.. in the order they are bound.</summary>
     private sealed class SqlText
     {
         public readonly string Update, Insert, Delete, DeleteCustomer, Count;
-        /// <summary>The offer kind and the time as the provider stores them (value converters of the model).</summary>
+        /// <summary>The offer kind as the provider stores it.</summary>
         public readonly object OfferKind;
-        private readonly IProperty scoredAt;
+        public readonly ScoreRowSql Rows;
 
         public SqlText(ProfileStore store)
         {
-            var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
-            string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-            var (id, customer, kind) = (Column(nameof(CustomerScore.Id)), Column(nameof(CustomerScore.CustomerId)), Column(nameof(CustomerScore.Kind)));
+            Rows = new ScoreRowSql(store);
+            var (id, customer, kind, table) = (Rows.Column(nameof(CustomerScore.Id)), Rows.Column(nameof(CustomerScore.CustomerId)), Rows.Column(nameof(CustomerScore.Kind)), Rows.Table);
             // Values bound per row first (@p0..@p5), then what finds the row.
-            string[] values = [.. Written.Skip(2)];
-            Update = $"UPDATE {table} SET {string.Join(", ", values.Select((c, i) => $"{Column(c)} = @p{i}"))} " +
-                $"WHERE {id} = @p{values.Length} AND {customer} = @p{values.Length + 1} AND {kind} = @p{values.Length + 2}";
-            Insert = $"INSERT INTO {table} ({string.Join(", ", Written.Select(Column))}) VALUES ({string.Join(", ", Written.Select((_, i) => $"@p{i}"))})";
+            var set = ScoreRowSql.SetCount;
+            Update = $"UPDATE {table} SET {Rows.Set} WHERE {id} = @p{set} AND {customer} = @p{set + 1} AND {kind} = @p{set + 2}";
+            Insert = Rows.Insert;
             Delete = $"DELETE FROM {table} WHERE {id} = @p0 AND {customer} = @p1 AND {kind} = @p2";
             DeleteCustomer = $"DELETE FROM {table} WHERE {kind} = @p0 AND {customer} = @p1";
             // On SQLite "+" keeps the (Kind, Value) index out: the (CustomerId, Kind) index answers the range alone.
             Count = $"SELECT COUNT(*) FROM {table} WHERE {customer} BETWEEN @p0 AND @p1 AND {(store.Database.IsSqlite() ? "+" : "")}{kind} = @p2";
-            var kindProperty = entity.FindProperty(nameof(CustomerScore.Kind))!;
-            OfferKind = Converted(kindProperty, ScoreKind.NextBestOffer)!;
-            scoredAt = entity.FindProperty(nameof(CustomerScore.ScoredAt))!;
+            OfferKind = Rows.Kind(ScoreKind.NextBestOffer);
         }
 
-        public DateTime ScoredAt(CustomerScore row) => (DateTime)Converted(scoredAt, row.ScoredAt)!;
-
-        private static object? Converted(IProperty property, object value) =>
-            (property.GetValueConverter() ?? property.GetTypeMapping().Converter)?.ConvertToProvider(value) ?? value;
+        public DateTime ScoredAt(CustomerScore row) => Rows.ScoredAt(row);
     }
 
     private abstract class Statements : IDisposable
@@ -253,7 +238,7 @@ internal sealed class NboOfferWriter(IDbContextFactory<ProfileStore> stores)
     {
         private readonly DirectSqliteStatement update, insert, delete, deleteCustomer, count;
         private readonly SqlText sql;
-        private (string? Version, DateTime ScoredAt) updateBound, insertBound;
+        private ScoreRowSql.Bound updateBound, insertBound;
 
         public DirectStatements(ProfileStore store)
         {
@@ -283,39 +268,39 @@ internal sealed class NboOfferWriter(IDbContextFactory<ProfileStore> stores)
         public override bool Update(long id, CustomerScore row)
         {
             // SET ModelVersion @p0, Value @p1, Label @p2, ReasonsJson @p3, ScoredAt @p4, OriginCustomerId @p5; WHERE Id @p6, CustomerId @p7, Kind @p8.
-            BindShared(update, 1, 5, row, ref updateBound);
+            updateBound.Bind(update, 1, 5, row, sql.Rows);
             update.Bind(2, row.Value);
             update.Bind(3, row.Label);
             update.Bind(4, row.ReasonsJson);
             update.Bind(6, row.OriginCustomerId);
             update.Bind(7, id);
             update.Bind(8, row.CustomerId);
-            return Run(update) > 0;
+            return update.ExecuteAndReset() > 0;
         }
 
         public override void Insert(CustomerScore row)
         {
             // CustomerId @p0, Kind @p1, ModelVersion @p2, Value @p3, Label @p4, ReasonsJson @p5, ScoredAt @p6, OriginCustomerId @p7.
             insert.Bind(1, row.CustomerId);
-            BindShared(insert, 3, 7, row, ref insertBound);
+            insertBound.Bind(insert, 3, 7, row, sql.Rows);
             insert.Bind(4, row.Value);
             insert.Bind(5, row.Label);
             insert.Bind(6, row.ReasonsJson);
             insert.Bind(8, row.OriginCustomerId);
-            Run(insert);
+            insert.ExecuteAndReset();
         }
 
         public override void Delete(long id, long customer)
         {
             delete.Bind(1, id);
             delete.Bind(2, customer);
-            Run(delete);
+            delete.ExecuteAndReset();
         }
 
         public override void DeleteCustomer(long customer)
         {
             deleteCustomer.Bind(2, customer);
-            Run(deleteCustomer);
+            deleteCustomer.ExecuteAndReset();
         }
 
         public override long Count(long first, long last)
@@ -329,34 +314,6 @@ internal sealed class NboOfferWriter(IDbContextFactory<ProfileStore> stores)
             finally
             {
                 count.Reset();
-            }
-        }
-
-        private void BindShared(DirectSqliteStatement statement, int version, int scoredAt, CustomerScore row, ref (string? Version, DateTime ScoredAt) bound)
-        {
-            if (!ReferenceEquals(bound.Version, row.ModelVersion))
-            {
-                statement.Bind(version, row.ModelVersion);
-                bound.Version = row.ModelVersion;
-            }
-            var at = sql.ScoredAt(row);
-            if (at != bound.ScoredAt || bound.ScoredAt == default)
-            {
-                // As Microsoft.Data.Sqlite writes a DateTime (the text EF reads back and compares).
-                statement.Bind(scoredAt, at.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture));
-                bound.ScoredAt = at;
-            }
-        }
-
-        private static int Run(DirectSqliteStatement statement)
-        {
-            try
-            {
-                return statement.Execute();
-            }
-            finally
-            {
-                statement.Reset();
             }
         }
 

@@ -180,14 +180,6 @@ public sealed class NboOfferWriterTests
     }
 
     [Fact]
-    public void Written_IsEveryColumnButTheId()
-    {
-        using var store = SqlServerStore();
-        var columns = store.Model.FindEntityType(typeof(CustomerScore))!.GetProperties().Select(p => p.Name).Where(n => n != nameof(CustomerScore.Id));
-        Assert.Equal(columns.Order(), NboOfferWriter.Written.Order());
-    }
-
-    [Fact]
     public void SqlServerStatements_ParseAsTSql()
     {
         using var store = SqlServerStore();
