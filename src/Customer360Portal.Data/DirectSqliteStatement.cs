@@ -68,11 +68,11 @@ public sealed class DirectSqliteStatement : IDisposable
     /// <summary>
     /// Runs an EF query on the store's SQLite connection and hands every row to <paramref name="onRow"/> as this
     /// statement (columns in the query's select order): EF's translation, without an object per row. For reads of a
-    /// million rows and more; the caller checks <c>Database.IsSqlite()</c>.
+    /// million rows and more; the caller checks <c>Database.IsSqlite()</c>. Synchronous, as SQLite's I/O is anyway.
     /// </summary>
-    public static async Task ForEachRowAsync(DbContext store, IQueryable query, Action<DirectSqliteStatement> onRow, CancellationToken cancellationToken)
+    public static void ForEachRow(DbContext store, IQueryable query, Action<DirectSqliteStatement> onRow, CancellationToken cancellationToken)
     {
-        await store.Database.OpenConnectionAsync(cancellationToken);
+        store.Database.OpenConnection();
         try
         {
             using var statement = FromCommand((SqliteConnection)store.Database.GetDbConnection(), query.CreateDbCommand());
@@ -84,7 +84,7 @@ public sealed class DirectSqliteStatement : IDisposable
         }
         finally
         {
-            await store.Database.CloseConnectionAsync();
+            store.Database.CloseConnection();
         }
     }
 

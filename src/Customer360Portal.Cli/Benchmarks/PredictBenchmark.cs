@@ -288,8 +288,8 @@ public static class PredictBenchmark
             ("facts, extra consents, answers, holders", NboTelemetry.ReadRules) }.Select(p => (p.Item1, Seconds: measured.Seconds.GetValueOrDefault(p.Item2))).ToList();
         output.WriteLine($"Offers:      {scoreSeconds,10:N2} s  ({scored.Scored:N0} with offers, {scored.WithoutOffer:N0} without an eligible one, {scored.Skipped:N0} skipped, "
             + $"{scored.Removed:N0} old offers removed; {(scored.Scored + scored.WithoutOffer) / Math.Max(scoreSeconds, 1e-9):N0} customers/s; {scoreCpu:N1} s of CPU; load {loadBefore} -> {Load()})");
-        // Ranking and writing are measured on their own threads; the server GC collects on threads of its own, so its CPU is in "other".
-        output.WriteLine($"             phases: {Describe(scorePhases)} (ranking and writes overlap; other CPU is mostly the garbage collector's threads)");
+        // Ranking and writing are measured on their own threads; threads outside the spans (the server GC's among them) are in "other".
+        output.WriteLine($"             phases: {Describe(scorePhases)} (ranking and writes overlap; other CPU is threads outside the spans, the garbage collector's among them)");
         output.WriteLine($"             reads side by side: {string.Join(", ", readParts.Select(p => $"{p.Item1} {p.Seconds:N2} s"))}");
         output.WriteLine($"             memory: {gc}");
 

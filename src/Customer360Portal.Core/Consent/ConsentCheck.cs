@@ -1,14 +1,10 @@
-using System.Text;
 using Customer360Portal.Core.Audit;
 using Customer360Portal.Core.IdentityResolution;
 using Customer360Portal.Core.Predictions.Scoring;
 using Customer360Portal.Core.Profiles;
 using Customer360Portal.Data;
 using Customer360Portal.Data.Model;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -172,7 +168,7 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
     /// <summary>
     /// Every profile's decision for a purpose, from one pass over the profiles and one over the purpose's states. For
     /// whole-store jobs (churn and offer scoring decide everyone while they read their features); any other id is an
-    /// unknown profile. On SQLite both passes are stepped through SQLitePCL (<see cref="DecideEveryoneDirect"/>).
+    /// unknown profile. On SQLite both passes' rows are read straight from SQLite.
     /// </summary>
     public Task<ConsentDecisions> DecideEveryoneAsync(ConsentPurpose purpose, CancellationToken cancellationToken = default) =>
         DecideEveryoneAsync(purpose, direct: true, cancellationToken);
@@ -182,100 +178,45 @@ public sealed class ConsentCheck(IDbContextFactory<ProfileStore> stores, TimePro
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        if (direct && store.Database.IsSqlite()) return DecideEveryoneDirect(store, purpose, now, cancellationToken);
-        var stateReasons = new Dictionary<long, string>();
         // Only what a decision reads: a million states' other columns (times above all) cost more to read than the rest.
-        await foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose)
-                           .Select(s => new { s.CustomerId, s.Status, s.ExpiresAt })
-                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
-            stateReasons[s.CustomerId] = ReasonFromState(s.Status, s.ExpiresAt, now);
-        var reasons = new Dictionary<long, string>(stateReasons.Count);
-        await foreach (var c in store.Customers.AsNoTracking().Select(c => new { c.Id, c.Status }).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            reasons[c.Id] = ReasonFor(c.Status, stateReasons.GetValueOrDefault(c.Id), purpose);
-        return new ConsentDecisions(reasons);
-    }
-
-    /// <summary>
-    /// <see cref="DecideEveryoneAsync(ConsentPurpose, CancellationToken)"/> on SQLite: the same two reads stepped through
-    /// SQLitePCL, statuses read as bytes and converted once per distinct text, expiry times as EF Core writes them parsed
-    /// without the general date parser (EF materialised an object and parsed a date per row: most of the pass). An expiry
-    /// stored in another shape is read through EF, as before.
-    /// </summary>
-    private ConsentDecisions DecideEveryoneDirect(ProfileStore store, ConsentPurpose purpose, DateTime now, CancellationToken cancellationToken)
-    {
-        var (stateEntity, states, quote) = BulkRows<ConsentState>.Describe(store);
-        var (customerEntity, customers, _) = BulkRows<Customer>.Describe(store);
-        string StateColumn(string property) => quote(stateEntity.FindProperty(property)!.GetColumnName());
-        string CustomerColumn(string property) => quote(customerEntity.FindProperty(property)!.GetColumnName());
-        var purposeProperty = stateEntity.FindProperty(nameof(ConsentState.Purpose))!;
-        var stateStatuses = new StoredEnum<ConsentStatus>(stateEntity.FindProperty(nameof(ConsentState.Status))!);
-        var customerStatuses = new StoredEnum<CustomerStatus>(customerEntity.FindProperty(nameof(Customer.Status))!);
+        var states = store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose).Select(s => new { s.CustomerId, s.Status, s.ExpiresAt });
+        var customers = store.Customers.AsNoTracking().Select(c => new { c.Id, c.Status });
         var stateReasons = new Dictionary<long, string>();
-        List<long>? otherShapes = null;
-        store.Database.OpenConnection();
-        try
+        var reasons = new Dictionary<long, string>();
+        if (direct && store.Database.IsSqlite())
         {
-            var connection = (SqliteConnection)store.Database.GetDbConnection();
-            using (var read = new DirectSqliteStatement(connection,
-                       $"SELECT {StateColumn(nameof(ConsentState.CustomerId))}, {StateColumn(nameof(ConsentState.Status))}, {StateColumn(nameof(ConsentState.ExpiresAt))} " +
-                       $"FROM {states} WHERE {StateColumn(nameof(ConsentState.Purpose))} = @purpose"))
+            // The same queries, their rows read straight from SQLite (EF materialised an object and parsed a date per
+            // row: most of the pass): statuses read once per distinct text, expiry times as EF Core writes them parsed
+            // without the general date parser; an expiry stored in another shape is read through EF, as before.
+            var texts = new RepeatedTexts();
+            List<long>? otherShapes = null;
+            DirectSqliteStatement.ForEachRow(store, states, row =>
             {
-                read.Bind("@purpose", (string)StoredEnum<ConsentPurpose>.ToProvider(purposeProperty, purpose));
-                while (read.Read())
+                var id = row.Int64(0);
+                DateTime? expires = null;
+                if (!row.IsNull(2))
                 {
-                    var id = read.Int64(0);
-                    DateTime? expires = null;
-                    if (!read.IsNull(2))
+                    if (ChurnPurchases.SqliteTicks(row.Utf8(2)) is not { } ticks)
                     {
-                        if (ChurnPurchases.SqliteTicks(read.Utf8(2)) is not { } ticks)
-                        {
-                            (otherShapes ??= []).Add(id);
-                            continue;
-                        }
-                        expires = new DateTime(ticks, DateTimeKind.Utc);
+                        (otherShapes ??= []).Add(id);
+                        return;
                     }
-                    stateReasons[id] = ReasonFromState(stateStatuses.Of(read.Utf8(1)), expires, now);
+                    expires = new DateTime(ticks, DateTimeKind.Utc);
                 }
-            }
-            cancellationToken.ThrowIfCancellationRequested();
+                stateReasons[id] = ReasonFromState(texts.Enum<ConsentStatus>(row, 1), expires, now);
+            }, cancellationToken);
             foreach (var chunk in (otherShapes ?? []).Chunk(1000))
-                foreach (var s in store.ConsentStates.AsNoTracking().Where(s => s.Purpose == purpose && chunk.Contains(s.CustomerId))
-                             .Select(s => new { s.CustomerId, s.Status, s.ExpiresAt }))
+                foreach (var s in states.Where(s => chunk.Contains(s.CustomerId)))
                     stateReasons[s.CustomerId] = ReasonFromState(s.Status, s.ExpiresAt, now);
-            var reasons = new Dictionary<long, string>(stateReasons.Count);
-            using (var read = new DirectSqliteStatement(connection,
-                       $"SELECT {CustomerColumn(nameof(Customer.Id))}, {CustomerColumn(nameof(Customer.Status))} FROM {customers}"))
-                while (read.Read())
-                {
-                    var id = read.Int64(0);
-                    reasons[id] = ReasonFor(customerStatuses.Of(read.Utf8(1)), stateReasons.GetValueOrDefault(id), purpose);
-                }
+            DirectSqliteStatement.ForEachRow(store, customers,
+                row => reasons[row.Int64(0)] = ReasonFor(texts.Enum<CustomerStatus>(row, 1), stateReasons.GetValueOrDefault(row.Int64(0)), purpose), cancellationToken);
             return new ConsentDecisions(reasons);
         }
-        finally
-        {
-            store.Database.CloseConnection();
-        }
-    }
-
-    /// <summary>Enum values stored as text, converted as EF Core converts them, once per distinct text.</summary>
-    private sealed class StoredEnum<T>(IProperty property) where T : struct, Enum
-    {
-        private readonly ValueConverter? converter = property.GetValueConverter() ?? property.GetTypeMapping().Converter;
-        private readonly List<(byte[] Text, T Value)> seen = [];
-
-        public T Of(ReadOnlySpan<byte> text)
-        {
-            foreach (var (known, value) in seen)
-                if (text.SequenceEqual(known)) return value;
-            var stored = Encoding.UTF8.GetString(text);
-            var converted = converter is null ? Enum.Parse<T>(stored) : (T)converter.ConvertFromProvider(stored)!;
-            seen.Add((text.ToArray(), converted));
-            return converted;
-        }
-
-        public static object ToProvider(IProperty property, T value) =>
-            (property.GetValueConverter() ?? property.GetTypeMapping().Converter)?.ConvertToProvider(value) ?? value;
+        await foreach (var s in states.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            stateReasons[s.CustomerId] = ReasonFromState(s.Status, s.ExpiresAt, now);
+        await foreach (var c in customers.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            reasons[c.Id] = ReasonFor(c.Status, stateReasons.GetValueOrDefault(c.Id), purpose);
+        return new ConsentDecisions(reasons);
     }
 
     private ConsentDecision Decide(long id, Dictionary<long, CustomerStatus> statuses, Dictionary<long, ConsentState> states, ConsentPurpose purpose, DateTime now)

@@ -28,26 +28,13 @@ internal static class StoredScores
 
     /// <summary>
     /// Who holds a score of this kind, as a set, read synchronously (inside the caller's span, on one thread). On SQLite
-    /// the <see cref="Holders"/> scan stepped through SQLitePCL, without EF's reader and a boxed value per row.
+    /// the <see cref="Holders"/> query's rows are read straight from SQLite, without EF's reader and a boxed value per row.
     /// </summary>
-    public static HashSet<long> HolderSet(ProfileStore store, ScoreKind kind)
+    public static HashSet<long> HolderSet(ProfileStore store, ScoreKind kind, CancellationToken cancellationToken = default)
     {
         if (!store.Database.IsSqlite()) return [.. Holders(store, kind)];
         var holders = new HashSet<long>();
-        var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
-        string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-        store.Database.OpenConnection();
-        try
-        {
-            using var read = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(),
-                $"SELECT {Column(nameof(CustomerScore.CustomerId))} FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = @kind");
-            read.Bind("@kind", kind.ToString());
-            while (read.Read()) holders.Add(read.Int64(0));
-        }
-        finally
-        {
-            store.Database.CloseConnection();
-        }
+        DirectSqliteStatement.ForEachRow(store, Holders(store, kind), row => holders.Add(row.Int64(0)), cancellationToken);
         return holders;
     }
 

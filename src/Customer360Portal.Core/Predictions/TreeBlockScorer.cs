@@ -62,7 +62,10 @@ internal sealed class TreeBlockScorer
         {
             // ML.NET's empty tree (no split) outputs 0.
             if (tree.NumberOfNodes == 0) continue;
-            if (Enumerable.Range(0, tree.NumberOfNodes).Any(n => tree.CategoricalSplitFlags[n]) || !TryReadMissingDefaults(tree, out var defaults)) return null;
+            // The missing-value defaults as the contributions read them; null when the tree has none, unknown when unreadable.
+            var unknown = false;
+            var defaults = Churn.TreeContributions.MissingDefaults(tree, ref unknown);
+            if (unknown || Enumerable.Range(0, tree.NumberOfNodes).Any(n => tree.CategoricalSplitFlags[n])) return null;
             var first = nodes.Count;
             int Global(int child) => child >= 0 ? first + child : first + tree.NumberOfNodes + ~child;
             for (var n = 0; n < tree.NumberOfNodes; n++)
@@ -170,20 +173,5 @@ internal sealed class TreeBlockScorer
     {
         var (left, right) = (tree.LeftChild[node], tree.RightChild[node]);
         return 1 + Math.Max(left >= 0 ? Depth(tree, left) : 0, right >= 0 ? Depth(tree, right) : 0);
-    }
-
-    /// <summary>
-    /// The converted LightGbm tree's value for a missing feature at each split, or null when it has none (read as
-    /// <see cref="Churn.TreeContributions"/> does; ML.NET keeps them internal). False when they cannot be read.
-    /// </summary>
-    private static bool TryReadMissingDefaults(RegressionTree tree, out float[]? defaults)
-    {
-        const System.Reflection.BindingFlags Inside = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
-        var inner = typeof(RegressionTreeBase).GetField("_tree", Inside)?.GetValue(tree);
-        var field = inner?.GetType().GetField("DefaultValueForMissing", Inside);
-        defaults = null;
-        if (inner is null || field is null || field.FieldType != typeof(float[])) return false;
-        defaults = field.GetValue(inner) as float[];
-        return true;
     }
 }

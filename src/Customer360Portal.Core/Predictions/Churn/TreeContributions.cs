@@ -279,7 +279,7 @@ internal sealed class TreeContributions
     /// read by reflection; if that ever fails, <paramref name="unknown"/> is set and a NaN reaching a split throws
     /// (never a silently different answer). The churn featuriser replaces missing values first, so it never happens there.
     /// </summary>
-    private static float[]? MissingDefaults(RegressionTree tree, ref bool unknown)
+    internal static float[]? MissingDefaults(RegressionTree tree, ref bool unknown)
     {
         var inner = typeof(RegressionTreeBase).GetField("_tree", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(tree);
         var field = inner?.GetType().GetField("DefaultValueForMissing", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);

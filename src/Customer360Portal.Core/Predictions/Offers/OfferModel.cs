@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Customer360Portal.Core.Predictions.Churn;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -115,7 +114,6 @@ public sealed class OfferModel
 
     private readonly MLContext ml;
     private readonly ITransformer model;
-    private readonly TreeContributions trees;
     private readonly TreeBlockScorer? blockTrees;
     private readonly OfferModelOptions options;
 
@@ -124,9 +122,7 @@ public sealed class OfferModel
     {
         this.ml = ml;
         this.model = model;
-        var ensemble = TreesOf(model);
-        trees = new TreeContributions(ensemble, FeatureCount);
-        blockTrees = TreeBlockScorer.TryCreate(ensemble, FeatureCount);
+        blockTrees = TreeBlockScorer.TryCreate(TreesOf(model), FeatureCount);
         this.options = options;
         Stats = stats;
         Context = context;
@@ -277,10 +273,11 @@ public sealed class OfferModel
     internal PairScorer CreatePairScorer() => new(this);
 
     /// <summary>
-    /// Scores one customer's candidate items at a time straight from the model's trees (<see cref="TreeBlockScorer"/>,
-    /// or <see cref="TreeContributions.RawScore"/> for trees it cannot walk), with the features of <see cref="PairFeatures"/>
-    /// written into one reused buffer: the floats of <see cref="ScorePairs"/> (tested), without ML.NET's per-row
-    /// objects and per-split branches. Ranking a million customers puts about 18 million pairs through 150 trees. One per thread.
+    /// Scores one customer's candidate items at a time straight from the model's trees (<see cref="TreeBlockScorer"/>),
+    /// with the features of <see cref="PairFeatures"/> written into one reused buffer: the floats of <see cref="ScorePairs"/>
+    /// (tested), without ML.NET's per-row objects and per-split branches. Ranking a million customers puts about 18
+    /// million pairs through the trees. Trees the block scorer cannot walk (categorical splits, which numeric offer
+    /// features never give) are scored through ML.NET. One per thread.
     /// </summary>
     internal sealed class PairScorer(OfferModel model)
     {
@@ -307,15 +304,15 @@ public sealed class OfferModel
                 raw = new double[Math.Max(count, 2 * raw.Length)];
                 features = new float[raw.Length * FeatureCount];
             }
+            if (block is null)
+            {
+                model.ScorePairs(items.Select(item => (current, item)).ToList()).CopyTo(scores);
+                return;
+            }
             var rows = features.AsSpan(0, count * FeatureCount);
             for (var i = 0; i < count; i++) ranking.Fill(current, items[i], model.Context, rows.Slice(i * FeatureCount, FeatureCount));
-            if (block is not null)
-            {
-                block.Score(rows, raw.AsSpan(0, count));
-                for (var i = 0; i < count; i++) scores[i] = (float)raw[i];
-            }
-            else
-                for (var i = 0; i < count; i++) scores[i] = (float)model.trees.RawScore(rows.Slice(i * FeatureCount, FeatureCount));
+            block.Score(rows, raw.AsSpan(0, count));
+            for (var i = 0; i < count; i++) scores[i] = (float)raw[i];
         }
     }
 

@@ -238,40 +238,11 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
     }
 
     /// <summary>
-    /// Why, in words an agent can say: the owned product with the strongest co-purchase link ("bought X; customers who
-    /// buy X often buy Y") or its popularity; then the customer's liking for the category, and their price level.
-    /// </summary>
-    internal static List<string> Reasons(CoPurchaseStats stats, IReadOnlyDictionary<string, CatalogueProduct> catalogue, Shopper shopper, string item,
-        int engagementDays)
-    {
-        string Name(string sku) => ProductCatalogue.NameOf(catalogue, sku);
-        var reasons = new List<string>();
-        // Agents repeat this to customers: only a link seen often enough and clearly above chance is worded as one.
-        var link = OfferReason.StrongestLink(stats, shopper.Owned, item, MinimumPairCount);
-        reasons.Add(link.BecauseOf is { } because && link.Lift >= MinimumLift
-            ? $"bought {Name(because)}; customers who buy {Name(because)} often buy {Name(item)}"
-            : $"{Name(item)} is popular with customers");
-        if (catalogue.TryGetValue(item, out var product) && product.Category is { } category)
-        {
-            var same = shopper.Owned.Count(o => catalogue.TryGetValue(o, out var p) && p.Category == category);
-            if (same > 0)
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{same} of the {shopper.Owned.Count} products they bought are {category}"));
-            if (shopper.MeanPrice > 0 && product.TypicalPriceMinor > 0)
-            {
-                var ratio = product.TypicalPriceMinor / shopper.MeanPrice;
-                if (ratio <= 1.25) reasons.Add("priced within what they usually spend on a product");
-                else if (ratio >= 2) reasons.Add("a step up from what they usually spend on a product");
-            }
-        }
-        if (shopper.Engagement >= 5)
-            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"active on email and the website ({shopper.Engagement} interactions in {engagementDays} days)"));
-        return reasons;
-    }
-
-    /// <summary>
-    /// The JSON of <see cref="Reasons"/> (the same text, tested), written straight into a reused buffer: at a million
-    /// customers ranking stores 2.6 million offer rows, and each row's list and strings were most of what it allocated.
-    /// One per ranking thread.
+    /// Why, in words an agent can say, as the JSON list the score row stores: the owned product with the strongest
+    /// co-purchase link ("bought X; customers who buy X often buy Y") or its popularity; then the customer's liking for
+    /// the category, their price level and their engagement. Written straight into a reused buffer (the texts are
+    /// never made strings): at a million customers ranking stores 2.6 million offer rows, and each row's list and
+    /// strings were most of what it allocated. The plain list the tests compare it with is in ReasonsTextTests. One per ranking thread.
     /// </summary>
     internal sealed class ReasonsText
     {
@@ -351,7 +322,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
                 .Select(s => new ConsentState { CustomerId = s.CustomerId, Purpose = s.Purpose, Status = s.Status, ExpiresAt = s.ExpiresAt });
             // On SQLite the same query's rows are read straight from SQLite: a million customers' facts and consents.
             if (direct)
-                await DirectSqliteStatement.ForEachRowAsync(store, rows, row => byCustomer[row.Int64(0)] = new ConsentState
+                DirectSqliteStatement.ForEachRow(store, rows, row => byCustomer[row.Int64(0)] = new ConsentState
                 {
                     CustomerId = row.Int64(0), Purpose = texts.Enum<ConsentPurpose>(row, 1), Status = texts.Enum<ConsentStatus>(row, 2),
                     ExpiresAt = row.IsNull(3) ? null : ChurnPurchases.SqliteTime(row.Utf8(3)),
@@ -372,7 +343,7 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
         var active = store.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active)
             .Select(c => new { c.Id, c.Status, c.Country, c.LifecycleStage, c.OrderCount, c.LifetimeValueMinor });
         if (direct)
-            await DirectSqliteStatement.ForEachRowAsync(store, active, row => Add(row.Int64(0), texts.Enum<CustomerStatus>(row, 1), texts.Of(row, 2),
+            DirectSqliteStatement.ForEachRow(store, active, row => Add(row.Int64(0), texts.Enum<CustomerStatus>(row, 1), texts.Of(row, 2),
                 texts.Enum<LifecycleStage>(row, 3), (int)row.Int64(4), row.Int64(5)), cancellationToken);
         else
             await foreach (var c in active.AsAsyncEnumerable().WithCancellation(cancellationToken))
@@ -385,12 +356,6 @@ public sealed class NboScoring(IDbContextFactory<ProfileStore> stores, ConsentCh
             if (a.Outcome == OfferOutcome.Accepted) accepted.Add((a.CustomerId, a.OfferCode));
             else if (a.Outcome == OfferOutcome.Declined && a.RecordedAt >= declinedSince) declined.Add((a.CustomerId, a.OfferCode));
         }
-        var holding = new HashSet<long>();
-        var holders = StoredScores.Holders(store, ScoreKind.NextBestOffer);
-        if (direct) await DirectSqliteStatement.ForEachRowAsync(store, holders, row => holding.Add(row.Int64(0)), cancellationToken);
-        else
-            await foreach (var id in holders.AsAsyncEnumerable().WithCancellation(cancellationToken))
-                holding.Add(id);
-        return new RuleInputs(facts, accepted, declined, holding);
+        return new RuleInputs(facts, accepted, declined, StoredScores.HolderSet(store, ScoreKind.NextBestOffer, cancellationToken));
     }
 }

@@ -189,7 +189,7 @@ public sealed class NboScoringEquivalenceTests
         foreach (var group in best.GroupBy(b => b.Key.Customer))
             foreach (var (_, (score, item, offer)) in group.OrderByDescending(g => g.Value.Score).ThenBy(g => g.Key.Code, StringComparer.Ordinal).Take(settings.OffersPerCustomer))
                 rows.Add((ids[group.Key], offer.Code, Math.Round(1 / (1 + Math.Exp(-score)), 4),
-                    JsonSerializer.Serialize(NboScoring.Reasons(model.Stats, inputs.Catalogue, shoppers[group.Key], item, settings.EngagementDays)), active.Version));
+                    JsonSerializer.Serialize(ReasonsTextTests.Plain(model.Stats, inputs.Catalogue, shoppers[group.Key], item, settings.EngagementDays)), active.Version));
         return rows.Order().ToList();
     }
 }
