@@ -120,7 +120,8 @@ public static class ProfileStoreSetup
 
 /// <summary>
 /// Per-connection SQLite settings. <c>secure_delete</c> overwrites deleted content so erased personal data does not
-/// linger in free pages of the file; <c>synchronous=NORMAL</c> is safe with WAL and much faster for bulk intake.
+/// linger in free pages of the file; <c>synchronous=NORMAL</c> is safe with WAL and much faster for bulk intake. Each
+/// connection notes its waits for the write lock (<see cref="SqliteWaiters"/>), so long write loops step aside for it.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
@@ -133,6 +134,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
+        SqliteWaiters.Watch((SqliteConnection)connection);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -140,6 +142,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        SqliteWaiters.Watch((SqliteConnection)connection);
     }
 }
 
