@@ -59,9 +59,11 @@ public class PersonErasureTests
     private static async Task<(TestProfileStore Test, ConcurrentQueue<string> Logs, string DropFolder)> StoreAsync()
     {
         var logs = new ConcurrentQueue<string>();
-        var drop = Directory.CreateTempSubdirectory("c360-erasure-drop-").FullName;
+        var drop = "";
         var test = await CoreHost.CreateAsync(builder =>
         {
+            // Inside the test store's folder, so it goes with it.
+            drop = Directory.CreateDirectory(Path.Combine(builder.Configuration["ProfileStore:DataFolder"]!, "drop")).FullName;
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(new CapturingLogger(logs));
             builder.Configuration["Sync:Sources:0:Key"] = "helpdesk";
