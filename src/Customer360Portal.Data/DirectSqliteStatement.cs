@@ -24,8 +24,18 @@ public sealed class DirectSqliteStatement : IDisposable
 
     /// <param name="connection">An open connection (the statement runs in its transaction, if any).</param>
     public DirectSqliteStatement(SqliteConnection connection, string sql)
+        : this(connection.Handle ?? throw new InvalidOperationException("The store's connection is not open."), sql)
     {
-        db = connection.Handle ?? throw new InvalidOperationException("The store's connection is not open.");
+    }
+
+    /// <summary>A statement on a read connection (disposed before it).</summary>
+    public DirectSqliteStatement(SqliteReadConnection connection, string sql) : this(connection.Db, sql)
+    {
+    }
+
+    private DirectSqliteStatement(sqlite3 db, string sql)
+    {
+        this.db = db;
         Check(raw.sqlite3_prepare_v2(db, sql, out statement));
         handle = statement.DangerousGetHandle();
     }
@@ -34,9 +44,15 @@ public sealed class DirectSqliteStatement : IDisposable
     /// The SQL of a command EF made for a query (<c>query.CreateDbCommand()</c>) with its parameters bound as
     /// Microsoft.Data.Sqlite binds them: the query keeps EF's translation, and its rows are read here.
     /// </summary>
-    public static DirectSqliteStatement FromCommand(SqliteConnection connection, System.Data.Common.DbCommand command)
+    public static DirectSqliteStatement FromCommand(SqliteConnection connection, System.Data.Common.DbCommand command) =>
+        BindAll(new DirectSqliteStatement(connection, command.CommandText), command);
+
+    /// <summary>As <see cref="FromCommand(SqliteConnection, System.Data.Common.DbCommand)"/>, on a read connection.</summary>
+    public static DirectSqliteStatement FromCommand(SqliteReadConnection connection, System.Data.Common.DbCommand command) =>
+        BindAll(new DirectSqliteStatement(connection, command.CommandText), command);
+
+    private static DirectSqliteStatement BindAll(DirectSqliteStatement statement, System.Data.Common.DbCommand command)
     {
-        var statement = new DirectSqliteStatement(connection, command.CommandText);
         try
         {
             foreach (System.Data.Common.DbParameter parameter in command.Parameters)
@@ -66,25 +82,20 @@ public sealed class DirectSqliteStatement : IDisposable
     }
 
     /// <summary>
-    /// Runs an EF query on the store's SQLite connection and hands every row to <paramref name="onRow"/> as this
-    /// statement (columns in the query's select order): EF's translation, without an object per row. For reads of a
-    /// million rows and more; the caller checks <c>Database.IsSqlite()</c>. Synchronous, as SQLite's I/O is anyway.
+    /// Runs an EF query on a read connection to the store (<see cref="SqliteReadConnection"/>) and hands every row to
+    /// <paramref name="onRow"/> as this statement (columns in the query's select order): EF's translation, without an
+    /// object per row. For reads of a million rows and more; the caller checks <c>Database.IsSqlite()</c>. Synchronous,
+    /// as SQLite's I/O is anyway, and on the calling thread, the read connection's only user.
     /// </summary>
     public static void ForEachRow(DbContext store, IQueryable query, Action<DirectSqliteStatement> onRow, CancellationToken cancellationToken)
     {
-        store.Database.OpenConnection();
-        try
+        using var connection = SqliteReadConnection.Open(store);
+        using var command = query.CreateDbCommand();
+        using var statement = FromCommand(connection, command);
+        for (var n = 0; statement.Read(); n++)
         {
-            using var statement = FromCommand((SqliteConnection)store.Database.GetDbConnection(), query.CreateDbCommand());
-            for (var n = 0; statement.Read(); n++)
-            {
-                if ((n & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                onRow(statement);
-            }
-        }
-        finally
-        {
-            store.Database.CloseConnection();
+            if ((n & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+            onRow(statement);
         }
     }
 

@@ -51,18 +51,11 @@ internal static class StoredScores
         {
             var (entity, table, quote) = BulkRows<CustomerScore>.Describe(store);
             string Column(string property) => quote(entity.FindProperty(property)!.GetColumnName());
-            store.Database.OpenConnection();
-            try
-            {
-                using var read = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(),
-                    $"SELECT {Column(nameof(CustomerScore.CustomerId))}, {Column(nameof(CustomerScore.Id))} FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = @kind");
-                read.Bind("@kind", kind.ToString());
-                while (read.Read()) rows.Add((read.Int64(0), read.Int64(1)));
-            }
-            finally
-            {
-                store.Database.CloseConnection();
-            }
+            using var connection = SqliteReadConnection.Open(store);
+            using var read = new DirectSqliteStatement(connection,
+                $"SELECT {Column(nameof(CustomerScore.CustomerId))}, {Column(nameof(CustomerScore.Id))} FROM {table} WHERE +{Column(nameof(CustomerScore.Kind))} = @kind");
+            read.Bind("@kind", kind.ToString());
+            while (read.Read()) rows.Add((read.Int64(0), read.Int64(1)));
         }
         else
             rows.AddRange(store.Scores.AsNoTracking().Where(s => s.Kind == kind).Select(s => new { s.CustomerId, s.Id }).AsEnumerable().Select(s => (s.CustomerId, s.Id)));

@@ -164,16 +164,8 @@ internal static class ChurnPurchases
     {
         if (direct && connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {
-            var opened = sqlite.State != System.Data.ConnectionState.Open;
-            if (opened) await sqlite.OpenAsync(cancellationToken);
-            try
-            {
-                return ReadRangeSqlite(sqlite, sql, extraTypes, after, upTo, active, cancellationToken);
-            }
-            finally
-            {
-                if (opened) await sqlite.CloseAsync();
-            }
+            using var read = SqliteReadConnection.Open(sqlite);
+            return ReadRangeSqlite(read, sql, extraTypes, after, upTo, active, cancellationToken);
         }
         return await ReadRangeAdoAsync(connection, sql, extraTypes, after, upTo, active, cancellationToken);
     }
@@ -244,7 +236,7 @@ internal static class ChurnPurchases
     /// type and time it hands out (two per interaction, 15 million interactions at a million profiles); here both are
     /// read as the UTF-8 bytes SQLite holds, and a type is looked up by its bytes. Same rows as the ADO.NET reader (tested).
     /// </summary>
-    private static Events ReadRangeSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, List<string> extraTypes, long after, long upTo,
+    private static Events ReadRangeSqlite(SqliteReadConnection connection, string sql, List<string> extraTypes, long after, long upTo,
         HashSet<long> active, CancellationToken cancellationToken)
     {
         var events = new Events();

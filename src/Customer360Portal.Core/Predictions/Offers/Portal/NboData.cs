@@ -235,10 +235,9 @@ internal static class NboData
         var skuLookup = part.SkuIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         var chars = new char[256];
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        await store.Database.OpenConnectionAsync(cancellationToken);
-        try
+        using (var connection = SqliteReadConnection.Open(store))
         {
-            using var statement = new DirectSqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)store.Database.GetDbConnection(), sql);
+            using var statement = new DirectSqliteStatement(connection, sql);
             statement.Bind("@from", from);
             statement.Bind("@to", to);
             while (statement.Read())
@@ -266,10 +265,6 @@ internal static class NboData
                 part.Ids.Add(statement.Int64(2));
                 part.SkuOf.Add(product);
             }
-        }
-        finally
-        {
-            await store.Database.CloseConnectionAsync();
         }
         return part;
     }
