@@ -12,12 +12,13 @@ namespace Customer360Portal.Core.Predictions;
 /// <remarks>
 /// Why: ranking offers for a million customers puts about 18 million rows through 150 trees. Walked one row at a time,
 /// every split is a branch the processor guesses wrong half the time (about 23 ns a tree, measured: 64 s of CPU for the
-/// lot, as much as ML.NET). Here every leaf points to itself, so a tree is walked by exactly its depth in steps, each a
+/// lot, as much as ML.NET). Here every leaf points to itself, so a tree is walked by at most its depth in steps, each a
 /// comparison that picks the next node without a jump; the rows of a block take each step together, so their memory
-/// reads overlap. A split sends a row left when "value ≤ threshold", as ML.NET's does. A row with a missing value (NaN)
-/// is walked one split at a time instead, with the tree's default for missing values where it has one (as
-/// <see cref="Churn.TreeContributions"/>, which ML.NET is tested against). Ensembles with categorical splits are
-/// refused by <see cref="TryCreate"/>; callers then score through ML.NET.
+/// reads overlap. The block stops once a step moved none of its rows (a customer's candidates share most of their
+/// paths; 5–6% less time for a ranking's scoring in a harness). A split sends a row left when "value ≤ threshold", as
+/// ML.NET's does. A row with a missing value (NaN) is walked one split at a time instead, with the tree's default for
+/// missing values where it has one (as <see cref="Churn.TreeContributions"/>, which ML.NET is tested against).
+/// Ensembles with categorical splits are refused by <see cref="TryCreate"/>; callers then score through ML.NET.
 /// </remarks>
 internal sealed class TreeBlockScorer
 {
@@ -122,15 +123,20 @@ internal sealed class TreeBlockScorer
             for (var step = depths[t]; step > 0; step--)
             {
                 ref var rowStart = ref row0;
+                var moved = 0;
                 for (var r = 0; r < count; r++)
                 {
                     ref var position = ref Unsafe.Add(ref at0, r);
                     ref var node = ref Unsafe.Add(ref node0, position);
                     // Right when not "≤ threshold" (so a NaN goes right): a 0 or 1 from the comparison, never a jump.
                     var right = Unsafe.BitCast<bool, byte>(!(Unsafe.Add(ref rowStart, node.Feature) <= node.Threshold));
-                    position = Unsafe.Add(ref Unsafe.AsRef(in node.Left), right);
+                    var next = Unsafe.Add(ref Unsafe.AsRef(in node.Left), right);
+                    moved |= next ^ position;
+                    position = next;
                     rowStart = ref Unsafe.Add(ref rowStart, slots);
                 }
+                // Every row of the block on a leaf: the steps left would keep them there.
+                if (moved == 0) break;
             }
             for (var r = 0; r < count; r++) sum[r] += leafValues[at[r]];
         }
