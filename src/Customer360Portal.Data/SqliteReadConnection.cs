@@ -59,8 +59,8 @@ public sealed class SqliteReadConnection : IDisposable
         else release?.Invoke();
     }
 
-    /// <summary>The database file a connection string names; null for a store in memory.</summary>
-    private static string? FileOf(string connectionString)
+    /// <summary>The database file a connection string names, as a full path; null for a store in memory.</summary>
+    internal static string? FileOf(string connectionString)
     {
         var settings = new SqliteConnectionStringBuilder(connectionString);
         if (settings.Mode == SqliteOpenMode.Memory || settings.DataSource is "" or ":memory:"

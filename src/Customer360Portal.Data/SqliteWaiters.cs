@@ -29,7 +29,7 @@ public sealed class SqliteWaiters
 
     /// <summary>The waiters of the file a connection string names (one per file, whatever the string's other settings).</summary>
     public static SqliteWaiters For(string connectionString) =>
-        ByConnectionString.GetOrAdd(connectionString, static text => ByFile.GetOrAdd(FileOf(text), static _ => new SqliteWaiters()));
+        ByConnectionString.GetOrAdd(connectionString, static text => ByFile.GetOrAdd(SqliteReadConnection.FileOf(text) ?? text, static _ => new SqliteWaiters()));
 
     /// <summary>Has the connection note its waits here (called on every open: a pooled connection keeps its handler anyway).</summary>
     public static unsafe void Watch(SqliteConnection connection)
@@ -37,12 +37,6 @@ public sealed class SqliteWaiters
         var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var waiters = For(connection.ConnectionString);
         Native.BusyHandler(db.DangerousGetHandle(), &OnBusy, waiters.self);
-    }
-
-    private static string FileOf(string connectionString)
-    {
-        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        return source is "" or ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? source : Path.GetFullPath(source);
     }
 
     // Called by SQLite on the waiting thread, inside sqlite3_step: no exception may leave it.
