@@ -89,8 +89,10 @@ public sealed class DirectSqliteStatement : IDisposable
     /// </summary>
     public static void ForEachRow(DbContext store, IQueryable query, Action<DirectSqliteStatement> onRow, CancellationToken cancellationToken)
     {
-        using var connection = SqliteReadConnection.Open(store);
         using var command = query.CreateDbCommand();
+        // EF's translation of decimals and Regex.IsMatch calls functions only EF's own connections have.
+        using var connection = command.CommandText.Contains("ef_", StringComparison.Ordinal) || command.CommandText.Contains("regexp", StringComparison.OrdinalIgnoreCase)
+            ? SqliteReadConnection.Borrow(store) : SqliteReadConnection.Open(store);
         using var statement = FromCommand(connection, command);
         for (var n = 0; statement.Read(); n++)
         {

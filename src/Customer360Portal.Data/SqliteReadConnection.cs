@@ -13,7 +13,9 @@ namespace Customer360Portal.Data;
 /// 3.6–3.7 s without the lock (same harness, same process). That is safe because the reading thread is its only user:
 /// it is opened, read and disposed within one read, its statements disposed first. It reads only
 /// (<c>query_only</c>): writes stay on EF's connections and in their transactions. Inside a transaction, or for a
-/// store in memory (no file to open again), the read runs on the context's own connection as before.
+/// store in memory (no file to open again), the read runs on the context's own connection as before. The connection
+/// has none of the functions EF registers on its own (<c>ef_compare</c>, <c>regexp</c>...): a query that needs them
+/// is read on a borrowed connection (<see cref="Borrow"/>).
 /// </summary>
 public sealed class SqliteReadConnection : IDisposable
 {
@@ -22,6 +24,7 @@ public sealed class SqliteReadConnection : IDisposable
 
     private readonly Action? release;
     private readonly bool owned;
+    private bool disposed;
 
     private SqliteReadConnection(sqlite3 db, bool owned, Action? release)
     {
@@ -39,10 +42,23 @@ public sealed class SqliteReadConnection : IDisposable
     public static SqliteReadConnection Open(DbContext store)
     {
         var connectionString = store.Database.GetConnectionString()!;
-        if (store.Database.CurrentTransaction is null && FileOf(connectionString) is { } file) return OpenFile(file, connectionString);
+        return !InTransaction(store) && FileOf(connectionString) is { } file ? OpenFile(file, connectionString) : Borrow(store);
+    }
+
+    /// <summary>The context's own connection (opened, and closed again on dispose if it was closed): for queries that need EF's functions.</summary>
+    public static SqliteReadConnection Borrow(DbContext store)
+    {
         store.Database.OpenConnection();
         return new SqliteReadConnection(((SqliteConnection)store.Database.GetDbConnection()).Handle!, owned: false, store.Database.CloseConnection);
     }
+
+    /// <summary>
+    /// EF's transaction, or one begun on the connection itself (intake's writer does): SQLite is out of autocommit mode.
+    /// A read then belongs on that connection, to see what the transaction wrote.
+    /// </summary>
+    private static bool InTransaction(DbContext store) =>
+        store.Database.CurrentTransaction is not null
+        || store.Database.GetDbConnection() is SqliteConnection { State: ConnectionState.Open, Handle: { } db } && raw.sqlite3_get_autocommit(db) == 0;
 
     /// <summary>A read connection for a connection's store: its own when the connection is closed, else the connection itself.</summary>
     public static SqliteReadConnection Open(SqliteConnection connection)
@@ -55,6 +71,8 @@ public sealed class SqliteReadConnection : IDisposable
 
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         if (owned) Db.Dispose();
         else release?.Invoke();
     }
@@ -76,7 +94,8 @@ public sealed class SqliteReadConnection : IDisposable
         try
         {
             Check(db, code);
-            Check(db, raw.sqlite3_busy_timeout(db, settings.DefaultTimeout * 1000));
+            // Microsoft.Data.Sqlite's 0 waits for ever; SQLite's 0 does not wait at all.
+            Check(db, raw.sqlite3_busy_timeout(db, settings.DefaultTimeout == 0 ? int.MaxValue : settings.DefaultTimeout * 1000));
             Check(db, raw.sqlite3_exec(db, Pragmas));
             return new SqliteReadConnection(db, owned: true, release: null);
         }

@@ -31,13 +31,27 @@ public sealed class SqliteWaiters
     public static SqliteWaiters For(string connectionString) =>
         ByConnectionString.GetOrAdd(connectionString, static text => ByFile.GetOrAdd(SqliteReadConnection.FileOf(text) ?? text, static _ => new SqliteWaiters()));
 
-    /// <summary>Has the connection note its waits here (called on every open: a pooled connection keeps its handler anyway).</summary>
+    /// <summary>
+    /// Has the connection note its waits here (called on every open: a pooled connection keeps its handler anyway). If
+    /// the native library is not e_sqlite3 (another SQLitePCL provider), nothing is watched: loops then step aside on
+    /// the slow clock only, and connections still open.
+    /// </summary>
     public static unsafe void Watch(SqliteConnection connection)
     {
+        if (!watching) return;
         var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var waiters = For(connection.ConnectionString);
-        Native.BusyHandler(db.DangerousGetHandle(), &OnBusy, waiters.self);
+        try
+        {
+            Native.BusyHandler(db.DangerousGetHandle(), &OnBusy, waiters.self);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            watching = false;
+        }
     }
+
+    private static volatile bool watching = true;
 
     // Called by SQLite on the waiting thread, inside sqlite3_step: no exception may leave it.
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

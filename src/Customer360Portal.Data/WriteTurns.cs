@@ -15,8 +15,9 @@ namespace Customer360Portal.Data;
 /// portal), whose waits this process cannot see; their 30 s wait outlasts it.</item>
 /// </list>
 /// Stepping aside every 2 s whether anyone waited or not cost offer scoring of a million customers 2–4 s, as both
-/// cores idled while the loop's ranking workers filled its queue. The loop's own wait for the lock counts as a waiter
-/// too, which costs at most one needless pause. SQL Server locks rows, not the store: there the loop never pauses.
+/// cores idled while the loop's ranking workers filled its queue. The loop's clock starts at its first commit after a
+/// pause, so its own wait to get back in is neither counted as writing nor taken for another writer's wait. SQL Server
+/// locks rows, not the store: there the loop never pauses.
 /// </summary>
 public sealed class WriteTurns
 {
@@ -27,6 +28,9 @@ public sealed class WriteTurns
 
     private readonly SqliteWaiters? waiters;
     private long since = Stopwatch.GetTimestamp();
+    // The loop's clock starts at its first commit after a pause (or the start): its own wait for the lock before that is
+    // neither writing nor another writer waiting.
+    private bool fresh = true;
 
     private WriteTurns(SqliteWaiters? waiters) => this.waiters = waiters;
 
@@ -50,18 +54,23 @@ public sealed class WriteTurns
     /// </summary>
     public void Waited(TimeSpan idle)
     {
-        if (idle >= Pause) since = Stopwatch.GetTimestamp();
+        if (idle >= Pause) fresh = true;
     }
 
     /// <summary>Call after each commit: pauses when someone waits (or may wait unseen) and the loop has written long enough.</summary>
     public async Task AfterCommitAsync(CancellationToken cancellationToken = default)
     {
         if (waiters is null) return;
+        if (fresh)
+        {
+            (since, fresh) = (Stopwatch.GetTimestamp(), false);
+            return;
+        }
         var written = Stopwatch.GetElapsedTime(since);
         var someoneWaited = waiters.LastWaited > since;
         if (written < WorkUnseen && !(someoneWaited && written >= WorkWhileOthersWait)) return;
         await Task.Delay(Pause, cancellationToken);
         Pauses++;
-        since = Stopwatch.GetTimestamp();
+        fresh = true;
     }
 }

@@ -18,10 +18,14 @@ public class SqliteReadConnectionTests
         var query = store.Customers.Where(c => c.Email != null).OrderBy(c => c.Id).Select(c => new { c.Id, c.Email });
 
         var read = new List<(long, string?)>();
-        DirectSqliteStatement.ForEachRow(store, query, row => read.Add((row.Int64(0), row.Text(1))), CancellationToken.None);
-        using var connection = SqliteReadConnection.Open(store);
+        var efConnectionOpened = false;
+        DirectSqliteStatement.ForEachRow(store, query, row =>
+        {
+            efConnectionOpened |= store.Database.GetDbConnection().State != System.Data.ConnectionState.Closed;
+            read.Add((row.Int64(0), row.Text(1)));
+        }, CancellationToken.None);
 
-        Assert.True(connection.OwnConnection);
+        Assert.False(efConnectionOpened, "the rows were read on EF's connection");
         Assert.Equal((await query.ToListAsync()).Select(c => (c.Id, (string?)c.Email)), read);
         Assert.Equal(2, read.Count);
     }
@@ -40,6 +44,26 @@ public class SqliteReadConnectionTests
         using (var connection = SqliteReadConnection.Open(store)) Assert.False(connection.OwnConnection);
 
         Assert.Equal(["dee@example.com"], emails);
+    }
+
+    [Fact]
+    public async Task ForEachRow_InATransactionBegunOnTheConnectionItself_SeesWhatItWrote()
+    {
+        await using var test = await TestProfileStore.CreateAsync();
+        await using var store = await test.Stores.CreateDbContextAsync();
+        await store.Database.OpenConnectionAsync();
+        var connection = store.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync();
+        store.Customers.Add(Person("Eve", "eve@example.com"));
+        store.Database.UseTransaction(transaction);
+        await store.SaveChangesAsync();
+        // EF no longer knows of the transaction (as with intake's writer, which begins it on the connection).
+        store.Database.UseTransaction(null);
+
+        var emails = new List<string?>();
+        DirectSqliteStatement.ForEachRow(store, store.Customers.Select(c => c.Email), row => emails.Add(row.Text(0)), CancellationToken.None);
+
+        Assert.Equal(["eve@example.com"], emails);
     }
 
     [Fact]

@@ -66,7 +66,9 @@ public class WriteTurnsTests
             return waited.Elapsed;
         });
 
-        await WriteUntilAsync(loop, turns, other, looping);
+        // On a little after the other writer got in: had it slipped in between two commits, its earlier wait still
+        // owes the loop a pause.
+        await WriteUntilAsync(loop, turns, other.ContinueWith(_ => Task.Delay(WriteTurns.WorkWhileOthersWait + WriteTurns.Pause * 2)).Unwrap(), looping);
         var otherWaited = await other;
 
         Assert.Equal(1, await CountAsync(test, "agent"));
@@ -86,12 +88,13 @@ public class WriteTurnsTests
             await using (var transaction = await loop.Database.BeginTransactionAsync())
             {
                 await loop.Database.ExecuteSqlRawAsync("INSERT INTO Probe (Writer) VALUES ('loop')");
+                // Inside the transaction: the other writer's first try finds the store locked.
+                started?.TrySetResult();
                 // A batch's work: the lock is held for most of the loop's time, as by a real writer.
                 await Task.Delay(20);
                 await transaction.CommitAsync();
             }
             commits++;
-            started?.TrySetResult();
             await turns.AfterCommitAsync();
         }
         return commits;

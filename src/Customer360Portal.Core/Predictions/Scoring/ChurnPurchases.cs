@@ -131,8 +131,8 @@ internal static class ChurnPurchases
             ? [await ReadRangeAsync(store.Database.GetDbConnection(), sql, extraTypes, bounds[0], bounds[1], active, direct, cancellationToken)]
             : await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(async () =>
             {
+                // Left closed: each path opens it (SQLite's direct read opens a connection of its own instead).
                 await using var connection = open!();
-                await connection.OpenAsync(cancellationToken);
                 return await ReadRangeAsync(connection, sql, extraTypes, bounds[i], bounds[i + 1], active, direct, cancellationToken);
             }, cancellationToken)));
         return Events.Join(parts);
