@@ -17,7 +17,14 @@ public static class CoreHost
     public static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
     public static Task<TestProfileStore> CreateAsync(Action<IHostApplicationBuilder>? configure = null) =>
-        TestProfileStore.CreateAsync(builder =>
+        TestProfileStore.CreateAsync(Services(configure));
+
+    /// <summary>A second host on <paramref name="owner"/>'s store, as a second process would be.</summary>
+    public static Task<TestProfileStore> OpenAsync(TestProfileStore owner, Action<IHostApplicationBuilder>? configure = null) =>
+        TestProfileStore.OpenAsync(owner, Services(configure));
+
+    private static Action<IHostApplicationBuilder> Services(Action<IHostApplicationBuilder>? configure) =>
+        builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
             builder.AddPortalIdentity();
@@ -26,7 +33,7 @@ public static class CoreHost
             builder.AddProfiles(runInBackground: false);
             builder.AddCustomerView();
             configure?.Invoke(builder);
-        });
+        };
 
     public static T Get<T>(this TestProfileStore store) where T : notnull => store.Host.Services.GetRequiredService<T>();
 }

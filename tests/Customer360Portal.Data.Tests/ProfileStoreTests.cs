@@ -57,6 +57,50 @@ public class ProfileStoreTests
     }
 
     [Fact]
+    public async Task Lineage_ChangedInPlace_IsSaved_AndAnEqualCopyIsNoChange()
+    {
+        await using var test = await TestProfileStore.CreateAsync();
+        var seen = new DateTime(2026, 3, 4, 10, 30, 0, DateTimeKind.Utc);
+        long id;
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            var customer = new Customer
+            {
+                Email = "old@example.com", CreatedAt = seen, UpdatedAt = seen,
+                Lineage = [new CustomerFieldLineage { Field = "Email", Value = "old@example.com", SourceKey = "crm", SourceRecordId = 7, ObservedAt = seen, Rule = "most-recent" }],
+            };
+            store.Customers.Add(customer);
+            await store.SaveChangesAsync();
+            id = customer.Id;
+        }
+
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            // Survivorship changes entries in place: the snapshot must not share them.
+            var loaded = await store.Customers.SingleAsync(c => c.Id == id);
+            loaded.Lineage[0].Value = "new@example.com";
+            loaded.Lineage[0].SourceRecordId = 8;
+            store.ChangeTracker.DetectChanges();
+            Assert.True(store.Entry(loaded).Property(c => c.Lineage).IsModified);
+            await store.SaveChangesAsync();
+
+            loaded.Lineage = LineageJson.Read(LineageJson.Write(loaded.Lineage));
+            store.ChangeTracker.DetectChanges();
+            Assert.False(store.Entry(loaded).Property(c => c.Lineage).IsModified);
+
+            loaded.Lineage.Add(new CustomerFieldLineage { Field = "Phone", Value = "+441632960961", SourceKey = "shop", ObservedAt = seen, Rule = "most-recent" });
+            await store.SaveChangesAsync();
+        }
+
+        await using (var store = await test.Stores.CreateDbContextAsync())
+        {
+            var lineage = (await store.Customers.SingleAsync(c => c.Id == id)).Lineage;
+            Assert.Equal(["Email", "Phone"], lineage.Select(l => l.Field));
+            Assert.Equal(("new@example.com", 8L), (lineage[0].Value, lineage[0].SourceRecordId!.Value));
+        }
+    }
+
+    [Fact]
     public async Task SourceRecord_SameVersionTwice_IsRejectedByTheIdempotencyIndex()
     {
         await using var test = await TestProfileStore.CreateAsync();

@@ -81,10 +81,7 @@ public sealed class ProfileMerger(IOptions<ResolutionOptions> options)
     {
         var store = context.Store;
         await context.SaveAllAsync(cancellationToken);
-        // The set-based moves below bypass the change tracker: forget the saved rows so nothing stale is written back.
-        foreach (var entry in store.ChangeTracker.Entries().Where(e => e.Entity is Identifier or CustomerTrait or ProfileMatchKey or Interaction
-                     or SourceRecord or CustomerNote or CustomerScore or ConsentEvent or ConsentState or PurchasedItem or OfferFeedback).ToList())
-            entry.State = EntityState.Detached;
+        context.ForgetSavedRows();
         var (s, x) = (survivor.Id, merged.Id);
         await store.SourceRecords.Where(r => r.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(r => r.CustomerId, s), cancellationToken);
         await store.Interactions.Where(i => i.CustomerId == x).ExecuteUpdateAsync(u => u.SetProperty(i => i.CustomerId, s), cancellationToken);

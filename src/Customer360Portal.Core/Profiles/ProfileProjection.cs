@@ -36,6 +36,12 @@ public sealed class ProjectionOptions
     /// </summary>
     public TimeSpan TargetBatchTime { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Records resolved between two clearings of the change tracker, and between two looks at the clock (a batch stops
+    /// early once it has held the lock for <see cref="TargetBatchTime"/>): small enough that a slice of new people stays
+    /// quick, large enough that its fixed costs (owner lookup, model) stay small.
+    /// </summary>
+    public int SliceSize { get; set; } = 200;
 }
 
 /// <summary>
@@ -79,9 +85,20 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
 
     private async Task<int> RunBatchAsync(CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            if (await TryBatchAsync(cancellationToken) is { } taken) return taken;
+            // Another projection (a `c360 sync` worker beside the portal projects too) took these records first.
+            logger.LogDebug("Projection mark moved by another projection; reading on from it.");
+        }
+    }
+
+    /// <summary>Projects the next batch from the mark as read; null when another projection moved the mark meanwhile (nothing kept).</summary>
+    private async Task<int?> TryBatchAsync(CancellationToken cancellationToken)
+    {
         await using var store = await stores.CreateDbContextAsync(cancellationToken);
-        var mark = await store.ProcessingMarks.SingleOrDefaultAsync(m => m.Stage == Stage, cancellationToken);
-        var after = mark?.LastSourceRecordId ?? 0;
+        var marked = await MarkAsync(store, cancellationToken);
+        var after = marked ?? 0;
         var rows = await store.SourceRecords.AsNoTracking()
             .Where(r => r.Id > after)
             .OrderBy(r => r.Id)
@@ -94,36 +111,58 @@ public sealed class ProfileProjection(IDbContextFactory<ProfileStore> stores, IR
             JsonSerializer.Deserialize(r.NormalizedJson, IntakeJson.Storage.NormalisedRecord)!)).ToList();
 
         await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
+        // SQLite's transaction holds the write lock from here: a mark moved since it was read is seen now, before any work.
+        if (await MarkAsync(store, cancellationToken) != marked) return null;
         var held = System.Diagnostics.Stopwatch.StartNew();
-        await resolver.ResolveAsync(store, batch, cancellationToken);
-        if (mark is null)
+        var target = options.Value.TargetBatchTime;
+        var done = 0;
+        foreach (var slice in batch.Chunk(options.Value.SliceSize))
         {
-            mark = new ProcessingMark { Stage = Stage };
-            store.ProcessingMarks.Add(mark);
+            await resolver.ResolveAsync(store, slice, cancellationToken);
+            await store.SaveChangesAsync(cancellationToken);
+            // Every save compares each tracked row with its snapshot, and resolution saves once per new profile: a
+            // tracker that kept a whole batch of new people made the batch quadratic (2,000 demo records held the lock
+            // 10-18 s). A slice's rows are saved; the next slice reads them back as it needs them.
+            store.ChangeTracker.Clear();
+            done += slice.Length;
+            // The batch size is a guess from the last batch; the time is the promise to other writers.
+            if (held.Elapsed > target) break;
         }
-        mark.LastSourceRecordId = rows[^1].Id;
-        mark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        // The mark moves only from where this batch started (compare and set): two projections on one store, which
+        // projected every record twice, now keep one batch and roll the other back. On SQL Server, which does not lock
+        // the store, this is what guards it (two first batches on an empty store both insert the mark: the unique key
+        // fails one, and its service tries again on the next tick).
+        var (through, now) = (rows[done - 1].Id, clock.GetUtcNow().UtcDateTime);
+        if (marked is null)
+            store.ProcessingMarks.Add(new ProcessingMark { Stage = Stage, LastSourceRecordId = through, UpdatedAt = now });
+        else if (await store.ProcessingMarks.Where(m => m.Stage == Stage && m.LastSourceRecordId == after)
+                     .ExecuteUpdateAsync(u => u.SetProperty(m => m.LastSourceRecordId, through).SetProperty(m => m.UpdatedAt, now), cancellationToken) == 0)
+            return null;
         await store.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var took = held.Elapsed;
-        var target = options.Value.TargetBatchTime;
+        logger.LogDebug("Projection held the write lock {Seconds:0.000} s for {Records} records.", took.TotalSeconds, done);
         if (took > 4 * target)
             logger.LogWarning("Projection held the write lock {Seconds:0.0} s for {Records} records (target {Target:0.0} s); batches shrink.",
-                took.TotalSeconds, rows.Count, target.TotalSeconds);
-        // A short batch (caught up) says nothing about the time a full one takes.
-        if (rows.Count == batchSize || took > target) batchSize = Adapt(batchSize, took, target, options.Value.BatchSize);
+                took.TotalSeconds, done, target.TotalSeconds);
+        // A short, quick batch (caught up) says nothing about the time a full one takes; a slow or cut-short one is
+        // scaled to the time a full batch would have taken.
+        if (rows.Count == batchSize || took > target) batchSize = Adapt(batchSize, took * ((double)batchSize / done), target, options.Value.BatchSize);
 
-        notifier.Publish(rows.Count);
+        notifier.Publish(done);
         if (notifier.WatchesProfiles)
         {
             // After the commit, so a page that reloads on the news reads what it announces.
             var first = rows[0].Id;
-            var last = rows[^1].Id;
+            var last = rows[done - 1].Id;
             notifier.PublishProfiles(await store.SourceRecords.AsNoTracking().Where(r => r.Id >= first && r.Id <= last && r.CustomerId != null)
                 .Select(r => r.CustomerId!.Value).Distinct().ToListAsync(cancellationToken));
         }
-        return rows.Count;
+        return done;
     }
+
+    private static Task<long?> MarkAsync(ProfileStore store, CancellationToken cancellationToken) =>
+        store.ProcessingMarks.AsNoTracking().Where(m => m.Stage == Stage).Select(m => (long?)m.LastSourceRecordId).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// Runs batches until nothing is pending. With <paramref name="turns"/> (the background service) it lets other
@@ -201,7 +240,7 @@ public static class ProfilesSetup
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder, bool runInBackground = true)
     {
         builder.Services.AddOptions<ProjectionOptions>().BindConfiguration(ProjectionOptions.Section)
-            .Validate(o => o.BatchSize >= 1 && o.TargetBatchTime > TimeSpan.Zero, "Projection needs a BatchSize of at least 1 and a positive TargetBatchTime.")
+            .Validate(o => o.BatchSize >= 1 && o.SliceSize >= 1 && o.TargetBatchTime > TimeSpan.Zero, "Projection needs a BatchSize and SliceSize of at least 1 and a positive TargetBatchTime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ProfileChangeNotifier>();
         builder.AddIdentityResolution(runInBackground);

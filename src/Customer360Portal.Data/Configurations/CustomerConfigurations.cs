@@ -35,8 +35,8 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
             lineage => LineageJson.Write(lineage),
             json => LineageJson.Read(json),
             new ValueComparer<List<CustomerFieldLineage>>(
-                (a, b) => LineageJson.Write(a!) == LineageJson.Write(b!),
-                lineage => LineageJson.Write(lineage).GetHashCode(),
+                (a, b) => LineageJson.Same(a, b),
+                lineage => LineageJson.HashOf(lineage),
                 lineage => LineageJson.Copy(lineage)));
     }
 }

@@ -188,6 +188,28 @@ public class IdentityResolverTests
     }
 
     [Fact]
+    public async Task TraitChangedAfterAMergeInTheSameBatch_IsKept()
+    {
+        // One projection batch: Ann's tier is set, two other profiles are stitched (a merge moves rows past the change
+        // tracker), then Ann's tier changes. The change must reach the store, not a row the merge let go.
+        await using var test = await StoreAsync();
+        static IncomingRecord Ann(string tier, string updatedAt) => Record("crm", RecordKinds.Contact,
+            $$$"""{"id":"C-1","updatedAt":"{{{updatedAt}}}","firstName":"Ann","lastName":"Lee","email":"ann@example.com","traits":{"tier":"{{{tier}}}"}}""");
+        var intake = test.Get<IntakePipeline>();
+        await intake.IngestAsync("crm", [Ann("silver", "2026-10-01T09:00:00Z")]);
+        await intake.IngestAsync("web", [PageView("m-1", "cookie-1")]);
+        await intake.IngestAsync("crm", [Person("crm", "C-2", "ben@example.com", "Ben", "Okafor", accountId: "U-2", line1: "7 Park Road", postcode: "LS1 1AA")]);
+        await intake.IngestAsync("web", [Identify("m-2", "cookie-1", "U-2", "ben@example.com")]);
+        await intake.IngestAsync("crm", [Ann("gold", "2026-10-09T09:00:00Z")]);
+        await test.Get<ProfileProjection>().CatchUpAsync();
+
+        await using var store = await test.Stores.CreateDbContextAsync();
+        Assert.Equal("stitch", (await store.Merges.SingleAsync()).Rule);
+        var ann = await store.Identifiers.Where(i => i.Value == "ann@example.com").Select(i => i.CustomerId).SingleAsync();
+        Assert.Equal("gold", (await store.Traits.SingleAsync(t => t.CustomerId == ann && t.Key == "tier")).Value);
+    }
+
+    [Fact]
     public async Task SharedDevice_NeverMergesTwoKnownPeople()
     {
         await using var test = await StoreAsync();
