@@ -101,6 +101,25 @@ public class ProfileStoreTests
     }
 
     [Fact]
+    public void LineageComparer_SeesAChangeInEveryProperty()
+    {
+        // The change tracker compares lineage field by field: a property added later must be compared too.
+        var seen = new DateTime(2026, 3, 4, 10, 30, 0, DateTimeKind.Utc);
+        var entry = new CustomerFieldLineage { Field = "Email", Value = "a@example.com", SourceKey = "crm", SourceRecordId = 7, ObservedAt = seen, Rule = "most-recent", Reason = "r" };
+        foreach (var property in typeof(CustomerFieldLineage).GetProperties())
+        {
+            var changed = entry.Clone();
+            object other = property.PropertyType == typeof(DateTime) ? seen.AddDays(1)
+                : property.PropertyType == typeof(long?) ? 8L
+                : property.PropertyType == typeof(string) ? "changed"
+                : throw new InvalidOperationException($"No test value for {property.Name} ({property.PropertyType.Name}).");
+            property.SetValue(changed, other);
+            Assert.False(LineageJson.Same([entry], [changed]), property.Name);
+        }
+        Assert.True(LineageJson.Same([entry], [entry.Clone()]));
+    }
+
+    [Fact]
     public async Task SourceRecord_SameVersionTwice_IsRejectedByTheIdempotencyIndex()
     {
         await using var test = await TestProfileStore.CreateAsync();
