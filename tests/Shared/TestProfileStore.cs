@@ -27,17 +27,14 @@ public sealed class TestProfileStore : IAsyncDisposable
         Host = builder.Build();
     }
 
-    public static async Task<TestProfileStore> CreateAsync(Action<IHostApplicationBuilder>? configure = null)
-    {
-        var store = new TestProfileStore(configure);
-        await store.Host.Services.GetRequiredService<ProfileStoreMigrator>().MigrateAsync();
-        return store;
-    }
+    public static Task<TestProfileStore> CreateAsync(Action<IHostApplicationBuilder>? configure = null) => MigratedAsync(new TestProfileStore(configure));
 
     /// <summary>Another host on the store of <paramref name="owner"/>: what a second process (the `c360` worker) sees.</summary>
-    public static async Task<TestProfileStore> OpenAsync(TestProfileStore owner, Action<IHostApplicationBuilder>? configure = null)
+    public static Task<TestProfileStore> OpenAsync(TestProfileStore owner, Action<IHostApplicationBuilder>? configure = null) =>
+        MigratedAsync(new TestProfileStore(configure, owner.Folder));
+
+    private static async Task<TestProfileStore> MigratedAsync(TestProfileStore store)
     {
-        var store = new TestProfileStore(configure, owner.Folder);
         await store.Host.Services.GetRequiredService<ProfileStoreMigrator>().MigrateAsync();
         return store;
     }

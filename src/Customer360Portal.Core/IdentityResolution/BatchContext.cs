@@ -86,29 +86,9 @@ public sealed class BatchContext(ProfileStore store, MatchModel model, DateTime 
             Store.AuditLog.Add(ConsentLedger.AuditEntryFor(row, userId: null, userName: "intake", Now));
         }
         ConsentToLink.Clear();
-        // Every save compares each tracked row with its snapshot. A batch saves once per new profile, so rows it only
-        // inserts, kept tracked, made a batch of new people quadratic (1,527 demo records held the write lock 18 s).
-        // Nothing changed since the save but what was just added: no need to compare every row again to list them.
-        var tracker = Store.ChangeTracker;
-        var detect = tracker.AutoDetectChangesEnabled;
-        tracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            foreach (var entry in tracker.Entries().ToList())
-            {
-                if (entry.Entity is Customer customer) customers.TryAdd(customer.Id, customer);
-                else if (entry.State == EntityState.Unchanged && InsertedOnly(entry.Entity)) entry.State = EntityState.Detached;
-            }
-        }
-        finally
-        {
-            tracker.AutoDetectChangesEnabled = detect;
-        }
+        foreach (var entry in Store.ChangeTracker.Entries<Customer>())
+            customers.TryAdd(entry.Entity.Id, entry.Entity);
     }
-
-    /// <summary>Rows a batch adds and never changes again (merges move them set-based): once saved they need no tracking.</summary>
-    private static bool InsertedOnly(object entity) =>
-        entity is Identifier or ProfileMatchKey or Interaction or SourceRecord or PurchasedItem or ConsentEvent or AuditEntry;
 
     /// <summary>
     /// Before set-based moves, which bypass the change tracker: lets every saved row of the moved kinds go, so nothing
